@@ -1,0 +1,2 @@
+#include "boplace.h"
+int main(void) { return 0; }
