@@ -286,6 +286,16 @@ typedef struct {
   /** Per household: how many units pass every pairwise rule but the locks
    *  (so an empty candidate list can be told apart: no unit, or a lock). */
   int *eligible_ignoring_locks;
+  /** Minutes from every stop to stop j, for the stops that are some
+   *  household's job_stop; NULL for every other stop. */
+  double **minutes_to_stop;
+  size_t n_stops;
+  /** Per household: the unit a `place` lock puts it in, -1 = none. */
+  int *locked_unit;
+  /** `forbid` locks as sorted keys household * n_units + unit. */
+  uint64_t *forbidden; size_t n_forbidden;
+  /** Outside scores as sorted keys household * n_areas + area, with values. */
+  uint64_t *score_keys; double *score_values; size_t n_score_keys;
 } bp_derived;
 
 /** Checks every pairwise rule (models/formulation.md §2) for household h and

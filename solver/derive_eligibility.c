@@ -1,2 +1,379 @@
-/* placeholder: being written */
-#include "boplace.h"
+/**
+ * @file derive_eligibility.c
+ * @brief Who may live where: the hard rules that concern one household and
+ *        one unit alone (models/formulation.md §2), decided before the model.
+ *
+ * A pair that fails any of these rules can never be part of a proposal, so
+ * it gets no column in the model.  The same function, bp_check_pair(),
+ * decides eligibility here, explains near misses in explain.c, and is what
+ * the tests compare against, so that no two stages can disagree.
+ *
+ * bp_derive() also computes what the multi-household rules need (the room
+ * under each share cap) and rejects locks that cannot be kept, since a lock
+ * on a pair that breaks a hard rule is an input error the coordinator must
+ * fix, not something to optimise around.
+ */
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "derive.h"
+
+/* Tolerance on comparisons of figures read as decimals, so that a rent of
+ * 5800.00 against a max_rent of 5800 or 60.0 minutes against a limit of 60
+ * are never decided by the last bit of a double. */
+#define SLACK 1e-9
+
+const char *bp_rule_name(bp_rule rule) {
+  static const char *names[BP_RULE_COUNT] = {
+      [BP_RULE_PERSONS] = "persons",
+      [BP_RULE_ROOMS_MIN] = "rooms_min",
+      [BP_RULE_ROOMS_MAX] = "rooms_max",
+      [BP_RULE_RENT] = "rent",
+      [BP_RULE_STEP_FREE] = "step_free",
+      [BP_RULE_SHARED_SINGLE] = "shared_single_adult",
+      [BP_RULE_LANGUAGE_SCHOOL] = "minutes_language_school",
+      [BP_RULE_SCHOOL] = "minutes_school",
+      [BP_RULE_DAYCARE] = "minutes_daycare",
+      [BP_RULE_JOB] = "minutes_job",
+      [BP_RULE_HEALTH] = "minutes_health",
+      [BP_RULE_VULNERABLE] = "vulnerable_area",
+      [BP_RULE_TRANSIT] = "transit",
+      [BP_RULE_SCHOOL_SEATS] = "school_seats",
+      [BP_RULE_DAYCARE_PLACES] = "daycare_places",
+      [BP_RULE_LOCK] = "lock",
+  };
+  return rule < BP_RULE_COUNT ? names[rule] : "?";
+}
+
+static int compare_keys(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+static int has_key(const uint64_t *keys, size_t n, uint64_t key) {
+  return n > 0 && bsearch(&key, keys, n, sizeof *keys, compare_keys) != NULL;
+}
+
+static double score_of(const bp_derived *d, uint64_t key) {
+  if (d->n_score_keys == 0)
+    return 0.0;
+  const uint64_t *hit =
+      bsearch(&key, d->score_keys, d->n_score_keys, sizeof key, compare_keys);
+  return hit ? d->score_values[hit - d->score_keys] : 0.0;
+}
+
+int bp_check_pair(const bp_case *kase, const bp_derived *derived, int h, int u,
+                  bp_candidate *f, unsigned char failed[BP_RULE_COUNT]) {
+  const bp_household *hh = &kase->households[h];
+  const bp_unit *unit = &kase->units[u];
+  const bp_area *area = &kase->areas[unit->area];
+  const bp_policy *p = &kase->policy;
+  const bp_unit_travel *t = &derived->unit_travel[u];
+  memset(failed, 0, BP_RULE_COUNT);
+  memset(f, 0, sizeof *f);
+  f->household = h;
+  f->unit = u;
+
+  int persons = bp_persons(hh);
+  if (unit->max_persons > 0 && persons > unit->max_persons)
+    failed[BP_RULE_PERSONS] = 1;
+  if (unit->kind == BP_UNIT_SHARED) {
+    /* A place in a shared unit is one room: the room rule does not apply. */
+    if (!bp_is_single_adult(hh))
+      failed[BP_RULE_SHARED_SINGLE] = 1;
+  } else {
+    if (unit->rooms < bp_rooms_needed(hh, p))
+      failed[BP_RULE_ROOMS_MIN] = 1;
+    if (unit->rooms > bp_rooms_allowed(hh, p))
+      failed[BP_RULE_ROOMS_MAX] = 1;
+  }
+  if (unit->rent > hh->max_rent + SLACK)
+    failed[BP_RULE_RENT] = 1;
+  if (hh->step_free && !unit->step_free)
+    failed[BP_RULE_STEP_FREE] = 1;
+
+  /* Travel: each limit applies only to the households it concerns; NAN
+   * marks a trip that does not apply, so outputs can leave it empty. */
+  f->minutes_language_school = f->minutes_school = f->minutes_daycare = NAN;
+  f->minutes_job = f->minutes_health = NAN;
+  double minutes = 0.0;
+  if (hh->adults > 0) {
+    f->minutes_language_school = t->language_school;
+    if (!(t->language_school <= p->max_minutes_language_school + SLACK))
+      failed[BP_RULE_LANGUAGE_SCHOOL] = 1;
+    minutes += t->language_school;
+  }
+  if (hh->children_6_16 > 0) {
+    f->minutes_school = t->school;
+    if (!(t->school <= p->max_minutes_school + SLACK))
+      failed[BP_RULE_SCHOOL] = 1;
+    minutes += t->school;
+    if (hh->children_6_16 > kase->schools[area->school].free_seats)
+      failed[BP_RULE_SCHOOL_SEATS] = 1;
+  }
+  if (hh->children_0_5 > 0) {
+    f->minutes_daycare = t->daycare; /* INFINITY when the area has none */
+    if (!(t->daycare <= p->max_minutes_daycare + SLACK))
+      failed[BP_RULE_DAYCARE] = 1;
+    minutes += t->daycare;
+    if (area->daycare < 0 ||
+        hh->children_0_5 > kase->daycares[area->daycare].free_seats)
+      failed[BP_RULE_DAYCARE_PLACES] = 1;
+  }
+  if (hh->job_stop >= 0) {
+    double m = unit->walk_minutes +
+               derived->minutes_to_stop[hh->job_stop][unit->stop];
+    f->minutes_job = m;
+    if (!(m <= p->max_minutes_job + SLACK))
+      failed[BP_RULE_JOB] = 1;
+    minutes += m;
+  }
+  if (hh->needs_health) {
+    f->minutes_health = t->health;
+    if (!(t->health <= p->max_minutes_health + SLACK))
+      failed[BP_RULE_HEALTH] = 1;
+    minutes += t->health;
+  }
+  if (area->vulnerable && !p->allow_vulnerable_areas)
+    failed[BP_RULE_VULNERABLE] = 1;
+  if (unit->kind == BP_UNIT_TRANSIT && !p->allow_transit)
+    failed[BP_RULE_TRANSIT] = 1;
+
+  uint64_t pair = (uint64_t)h * kase->n_units + (uint64_t)u;
+  if (has_key(derived->forbidden, derived->n_forbidden, pair))
+    failed[BP_RULE_LOCK] = 1;
+  if (derived->locked_unit[h] >= 0 && derived->locked_unit[h] != u)
+    failed[BP_RULE_LOCK] = 1;
+  f->locked_place = derived->locked_unit[h] == u;
+
+  /* The pair's terms of the soft objective (formulation.md §6). */
+  f->travel_hours = isfinite(minutes) ? minutes / 60.0 : INFINITY;
+  f->rent_burden = unit->rent / hh->max_rent;
+  f->preferred = hh->preferred_area == unit->area;
+  f->ties = hh->ties_area == unit->area;
+  f->partner = area->partner != 0;
+  f->score = score_of(derived, (uint64_t)h * kase->n_areas + unit->area);
+  f->pair_cost = p->weights.travel * f->travel_hours +
+                 p->weights.rent * f->rent_burden -
+                 p->weights.preference * f->preferred -
+                 p->weights.ties * f->ties - p->weights.partner * f->partner -
+                 p->weights.score * f->score;
+
+  int n_failed = 0;
+  for (int r = 0; r < BP_RULE_COUNT; r++)
+    n_failed += failed[r];
+  return n_failed;
+}
+
+static double cap_or_default(double cap, double fallback) {
+  return isnan(cap) ? fallback : cap;
+}
+
+static void derive_caps(const bp_case *kase, bp_derived *d) {
+  const bp_policy *p = &kase->policy;
+  d->area_cap = bp_alloc((kase->n_areas + 1) * sizeof *d->area_cap);
+  d->area_room = bp_alloc((kase->n_areas + 1) * sizeof *d->area_room);
+  for (size_t a = 0; a < kase->n_areas; a++) {
+    const bp_area *area = &kase->areas[a];
+    d->area_cap[a] = cap_or_default(area->max_newcomer_share,
+                                    p->max_newcomer_share);
+    d->area_room[a] = bp_share_room(area->newcomer_households, area->households,
+                                    d->area_cap[a]);
+  }
+  d->school_cap = bp_alloc((kase->n_schools + 1) * sizeof *d->school_cap);
+  d->school_bilingual_room =
+      bp_alloc((kase->n_schools + 1) * sizeof *d->school_bilingual_room);
+  for (size_t s = 0; s < kase->n_schools; s++) {
+    const bp_institution *i = &kase->schools[s];
+    d->school_cap[s] = cap_or_default(i->max_bilingual_share,
+                                      p->max_bilingual_share);
+    d->school_bilingual_room[s] =
+        bp_share_room(i->bilingual, i->enrolled, d->school_cap[s]);
+  }
+  d->daycare_cap = bp_alloc((kase->n_daycares + 1) * sizeof *d->daycare_cap);
+  d->daycare_bilingual_room =
+      bp_alloc((kase->n_daycares + 1) * sizeof *d->daycare_bilingual_room);
+  for (size_t s = 0; s < kase->n_daycares; s++) {
+    const bp_institution *i = &kase->daycares[s];
+    d->daycare_cap[s] = cap_or_default(i->max_bilingual_share,
+                                       p->max_bilingual_share);
+    d->daycare_bilingual_room[s] =
+        bp_share_room(i->bilingual, i->enrolled, d->daycare_cap[s]);
+  }
+}
+
+static void derive_lookups(const bp_case *kase, bp_derived *d) {
+  d->locked_unit = bp_alloc((kase->n_households + 1) * sizeof *d->locked_unit);
+  for (size_t h = 0; h < kase->n_households; h++)
+    d->locked_unit[h] = -1;
+  d->forbidden = bp_alloc((kase->n_locks + 1) * sizeof *d->forbidden);
+  for (size_t i = 0; i < kase->n_locks; i++) {
+    const bp_lock *l = &kase->locks[i];
+    if (l->action == BP_LOCK_PLACE)
+      d->locked_unit[l->household] = l->unit;
+    else
+      d->forbidden[d->n_forbidden++] =
+          (uint64_t)l->household * kase->n_units + (uint64_t)l->unit;
+  }
+  qsort(d->forbidden, d->n_forbidden, sizeof *d->forbidden, compare_keys);
+
+  /* Scores sorted by key, values carried along (keys are unique: the
+   * reader rejects a second score for the same household and area). */
+  size_t n = kase->n_scores;
+  d->score_keys = bp_alloc((n + 1) * sizeof *d->score_keys);
+  d->score_values = bp_alloc((n + 1) * sizeof *d->score_values);
+  for (size_t i = 0; i < n; i++)
+    d->score_keys[i] = (uint64_t)kase->scores[i].household * kase->n_areas +
+                       (uint64_t)kase->scores[i].area;
+  qsort(d->score_keys, n, sizeof *d->score_keys, compare_keys);
+  for (size_t i = 0; i < n; i++) {
+    uint64_t key = (uint64_t)kase->scores[i].household * kase->n_areas +
+                   (uint64_t)kase->scores[i].area;
+    const uint64_t *at =
+        bsearch(&key, d->score_keys, n, sizeof key, compare_keys);
+    d->score_values[at - d->score_keys] = kase->scores[i].score;
+  }
+  d->n_score_keys = n;
+}
+
+/* A place lock the rules forbid cannot be kept by any proposal: say which
+ * rules it breaks, in figures, so the coordinator can fix the lock or the
+ * data. */
+static void check_place_locks(const bp_case *kase, const bp_derived *d,
+                              bp_diagnostics *diag) {
+  for (size_t i = 0; i < kase->n_locks; i++) {
+    const bp_lock *l = &kase->locks[i];
+    if (l->action != BP_LOCK_PLACE)
+      continue;
+    bp_candidate f;
+    unsigned char failed[BP_RULE_COUNT];
+    if (bp_check_pair(kase, d, l->household, l->unit, &f, failed) == 0)
+      continue;
+    char rules[512] = "";
+    for (int r = 0; r < BP_RULE_COUNT; r++) {
+      if (!failed[r])
+        continue;
+      size_t used = strlen(rules);
+      snprintf(rules + used, sizeof rules - used, "%s%s", used ? ", " : "",
+               bp_rule_name((bp_rule)r));
+    }
+    bp_error(diag, "locks.csv", l->origin.line, 1,
+             "the lock places household '%s' in unit '%s', but the pair "
+             "breaks the hard rule(s): %s; remove the lock or correct the data",
+             kase->households[l->household].id, kase->units[l->unit].id, rules);
+  }
+}
+
+/* A kind of destination that some household must reach but no unit can
+ * reach makes every such household unplaceable for a reason in the data,
+ * not in the week's offers: report it as an input error. */
+static void check_destinations(const bp_case *kase, const bp_derived *d,
+                               bp_diagnostics *diag) {
+  int need_language = 0, need_health = 0;
+  for (size_t h = 0; h < kase->n_households; h++) {
+    need_language |= kase->households[h].adults > 0;
+    need_health |= kase->households[h].needs_health != 0;
+  }
+  int reach_language = 0, reach_health = 0;
+  for (size_t u = 0; u < kase->n_units; u++) {
+    reach_language |= isfinite(d->unit_travel[u].language_school);
+    reach_health |= isfinite(d->unit_travel[u].health);
+  }
+  struct {
+    int needed, reached;
+    const char *kind, *who;
+  } checks[] = {
+      {need_language, reach_language, "language_school",
+       "households with adults"},
+      {need_health, reach_health, "health", "households with needs_health"},
+  };
+  for (size_t c = 0; c < sizeof checks / sizeof *checks; c++) {
+    if (!checks[c].needed || checks[c].reached || kase->n_units == 0)
+      continue;
+    int line = 0;
+    for (size_t i = 0; i < kase->n_destinations && !line; i++)
+      if (strcmp(kase->destinations[i].kind, checks[c].kind) == 0)
+        line = kase->destinations[i].origin.line;
+    if (line)
+      bp_error(diag, "destinations.csv", line, 1,
+               "no unit can reach any destination of kind '%s' over links.csv, "
+               "but %s must; check the stops and links",
+               checks[c].kind, checks[c].who);
+    else
+      bp_error(diag, "destinations.csv", 0, 0,
+               "no destination of kind '%s', but %s must reach one",
+               checks[c].kind, checks[c].who);
+  }
+}
+
+bp_status bp_derive(const bp_case *kase, bp_derived *d,
+                    bp_diagnostics *diag) {
+  memset(d, 0, sizeof *d);
+  bp_network net;
+  bp_network_build(kase, &net);
+  d->unit_travel = bp_derive_unit_travel(kase, &net);
+  d->minutes_to_stop = bp_derive_job_minutes(kase, &net);
+  d->n_stops = kase->n_stops;
+  bp_network_free(&net);
+  derive_caps(kase, d);
+  derive_lookups(kase, d);
+
+  size_t before = diag->errors;
+  check_place_locks(kase, d, diag);
+  check_destinations(kase, d, diag);
+  if (diag->errors > before)
+    return BP_INVALID;
+
+  /* Every pair, household by household: the candidates come out sorted by
+   * household then unit, which the model's column order relies on. */
+  size_t capacity = 1024;
+  d->candidates = bp_alloc(capacity * sizeof *d->candidates);
+  d->first_candidate =
+      bp_alloc((kase->n_households + 1) * sizeof *d->first_candidate);
+  d->eligible_ignoring_locks =
+      bp_calloc(kase->n_households + 1, sizeof *d->eligible_ignoring_locks);
+  for (size_t h = 0; h < kase->n_households; h++) {
+    d->first_candidate[h] = d->n_candidates;
+    for (size_t u = 0; u < kase->n_units; u++) {
+      bp_candidate f;
+      unsigned char failed[BP_RULE_COUNT];
+      int n_failed = bp_check_pair(kase, d, (int)h, (int)u, &f, failed);
+      if (n_failed == 0 || (n_failed == 1 && failed[BP_RULE_LOCK]))
+        d->eligible_ignoring_locks[h]++;
+      if (n_failed > 0)
+        continue;
+      if (d->n_candidates == capacity) {
+        capacity *= 2;
+        d->candidates = bp_realloc(d->candidates, capacity * sizeof f);
+      }
+      d->candidates[d->n_candidates++] = f;
+    }
+  }
+  d->first_candidate[kase->n_households] = d->n_candidates;
+  return BP_OK;
+}
+
+void bp_derived_free(bp_derived *d) {
+  free(d->unit_travel);
+  free(d->candidates);
+  free(d->first_candidate);
+  free(d->area_cap);
+  free(d->school_cap);
+  free(d->daycare_cap);
+  free(d->area_room);
+  free(d->school_bilingual_room);
+  free(d->daycare_bilingual_room);
+  free(d->eligible_ignoring_locks);
+  if (d->minutes_to_stop)
+    for (size_t s = 0; s < d->n_stops; s++)
+      free(d->minutes_to_stop[s]);
+  free(d->minutes_to_stop);
+  free(d->locked_unit);
+  free(d->forbidden);
+  free(d->score_keys);
+  free(d->score_values);
+  memset(d, 0, sizeof *d);
+}

@@ -1,2 +1,471 @@
-/* placeholder: being written */
-#include "boplace.h"
+/**
+ * @file model_build.c
+ * @brief Builds the mixed-integer program of models/formulation.md in GLPK.
+ *
+ * Each block below names the equation it implements, (C1) to (C15).  The
+ * matrix is collected as triplets and loaded in one call, which keeps the
+ * build linear in the number of nonzeros.
+ *
+ * Two choices differ in form, not in meaning, from the written model:
+ *  - The counts k_a, beta_s, beta_d get a column each, defined by an
+ *    equality row.  The caps (C3)-(C7) are then upper bounds on those
+ *    columns, and the secant cuts (C13) touch one column instead of every
+ *    x of the area: the cuts stay sparse however many candidates there are.
+ *  - A group may only go to an area where every member has a candidate;
+ *    for other areas z_ga would be forced to 0 by (C11), so we do not create
+ *    it and instead fix the members' x columns there at 0.
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+/* theta of (C14): a share above 80 % of its cap counts as "near the cap". */
+#define NEAR_CAP 0.8
+
+typedef struct {
+  int *rows, *cols;
+  double *values;
+  size_t count, capacity;
+} triplets;
+
+static void put(triplets *t, int row, int col, double value) {
+  if (t->count + 1 >= t->capacity) {
+    t->capacity = t->capacity ? 2 * t->capacity : 4096;
+    t->rows = bp_realloc(t->rows, (t->capacity + 1) * sizeof *t->rows);
+    t->cols = bp_realloc(t->cols, (t->capacity + 1) * sizeof *t->cols);
+    t->values = bp_realloc(t->values, (t->capacity + 1) * sizeof *t->values);
+  }
+  t->count++; /* GLPK's arrays are 1-based */
+  t->rows[t->count] = row;
+  t->cols[t->count] = col;
+  t->values[t->count] = value;
+}
+
+typedef struct {
+  bp_model *model;
+  triplets matrix;
+  int with_names;
+} builder;
+
+static int add_row(builder *b, int type, double lower, double upper,
+                   const char *name) {
+  int row = glp_add_rows(b->model->problem, 1);
+  glp_set_row_bnds(b->model->problem, row, type, lower, upper);
+  if (b->with_names)
+    glp_set_row_name(b->model->problem, row, name);
+  return row;
+}
+
+static int add_col(builder *b, int kind, int type, double lower, double upper,
+                   const char *name) {
+  int col = glp_add_cols(b->model->problem, 1);
+  glp_set_col_kind(b->model->problem, col, kind);
+  glp_set_col_bnds(b->model->problem, col, type, lower, upper);
+  if (b->with_names)
+    glp_set_col_name(b->model->problem, col, name);
+  return col;
+}
+
+/* A name only when names are wanted; the buffer is reused. */
+#define NAME(b, buf, ...)                                                      \
+  ((b)->with_names ? (snprintf(buf, sizeof buf, __VA_ARGS__), buf) : NULL)
+
+double bp_spread_penalty(int count, int total, int added) {
+  double after = (double)count + added, all = (double)total + added;
+  double now = total > 0 ? (double)count * count / total : 0.0;
+  return (all > 0 ? after * after / all : 0.0) - now;
+}
+
+/* The count column of one area, school or daycare with its spread measure:
+ * the defining row, the cap as an upper bound ((C3)-(C7)), the secant cuts
+ * (C13) and the near-cap excess (C14).  members/coef list the x columns and
+ * their coefficients (1 for an area, the children for a school). */
+static void build_count(builder *b, bp_model_count *out, const char *what,
+                        const char *id, int count, int total, double cap,
+                        int cap_room, int seats, const int *members,
+                        const double *coef, size_t n_members, int bound) {
+  char name[160];
+  memset(out, 0, sizeof *out);
+  if (n_members == 0)
+    return;
+  int upper = cap_room;
+  if (seats >= 0 && seats < upper)
+    upper = seats;
+  if (bound > upper)
+    bound = upper;
+  out->bound = bound;
+  /* The count column: k = sum of its x; its bounds are the caps. */
+  out->count_col = add_col(b, GLP_CV, GLP_DB, 0.0, (double)upper,
+                           NAME(b, name, "%s[%s]", what, id));
+  int def = add_row(b, GLP_FX, 0.0, 0.0, NAME(b, name, "def_%s[%s]", what, id));
+  put(&b->matrix, def, out->count_col, 1.0);
+  for (size_t i = 0; i < n_members; i++)
+    put(&b->matrix, def, members[i], -coef[i]);
+  if (bound <= 0)
+    return;
+
+  /* (C13) t >= f(j) + (f(j+1) - f(j)) (k - j), j = 0..bound-1. */
+  out->spread_col = add_col(b, GLP_CV, GLP_LO, 0.0, 0.0,
+                            NAME(b, name, "t_%s[%s]", what, id));
+  for (int j = 0; j < bound; j++) {
+    double fj = bp_spread_penalty(count, total, j);
+    double slope = bp_spread_penalty(count, total, j + 1) - fj;
+    int row = add_row(b, GLP_LO, fj - slope * j, 0.0,
+                      NAME(b, name, "C13_%s[%s,%d]", what, id, j));
+    put(&b->matrix, row, out->spread_col, 1.0);
+    put(&b->matrix, row, out->count_col, -slope);
+  }
+
+  /* (C14) o >= excess(k) - max(0, excess(0)), excess(k) = e0 + k (1 - theta c):
+   * how far the count is above theta * cap, measured against today. */
+  double rate = 1.0 - NEAR_CAP * cap;
+  double e0 = (double)count - NEAR_CAP * cap * total;
+  if (rate > 0 && e0 + rate * bound > 0) {
+    out->near_cap_col = add_col(b, GLP_CV, GLP_LO, 0.0, 0.0,
+                                NAME(b, name, "o_%s[%s]", what, id));
+    int row = add_row(b, GLP_LO, e0 < 0 ? e0 : 0.0, 0.0,
+                      NAME(b, name, "C14_%s[%s]", what, id));
+    put(&b->matrix, row, out->near_cap_col, 1.0);
+    put(&b->matrix, row, out->count_col, -rate);
+  }
+}
+
+void bp_model_build(const bp_case *kase, const bp_derived *d, int with_names,
+                    bp_model *m) {
+  memset(m, 0, sizeof *m);
+  m->kase = kase;
+  m->derived = d;
+  m->problem = glp_create_prob();
+  glp_set_prob_name(m->problem, "boplace");
+  builder b = {.model = m, .with_names = with_names};
+  char name[160];
+  const bp_policy *p = &kase->policy;
+  size_t nc = d->n_candidates;
+
+  /* x_hu, one binary per candidate, in candidate order (C12: place locks
+   * fix x at 1). */
+  m->n_x = (int)nc;
+  if (nc > 0)
+    glp_add_cols(m->problem, (int)nc);
+  for (size_t i = 0; i < nc; i++) {
+    const bp_candidate *c = &d->candidates[i];
+    int col = (int)i + 1;
+    glp_set_col_kind(m->problem, col, GLP_BV);
+    if (c->locked_place)
+      glp_set_col_bnds(m->problem, col, GLP_FX, 1.0, 1.0); /* (C12) */
+    if (with_names)
+      glp_set_col_name(m->problem, col,
+                       NAME(&b, name, "x[%s,%s]", kase->households[c->household].id,
+                            kase->units[c->unit].id));
+  }
+
+  /* (C1) each household at most one unit. */
+  for (size_t h = 0; h < kase->n_households; h++) {
+    size_t first = d->first_candidate[h], last = d->first_candidate[h + 1];
+    if (first == last)
+      continue;
+    int row = add_row(&b, GLP_UP, 0.0, 1.0,
+                      NAME(&b, name, "C1[%s]", kase->households[h].id));
+    for (size_t i = first; i < last; i++)
+      put(&b.matrix, row, (int)i + 1, 1.0);
+  }
+
+  /* Candidates by unit, by area, by building: counting sort on the index. */
+  size_t nu = kase->n_units, na = kase->n_areas;
+  size_t *by_unit = bp_calloc(nu + 2, sizeof *by_unit);
+  for (size_t i = 0; i < nc; i++)
+    by_unit[d->candidates[i].unit + 2]++;
+  for (size_t u = 0; u < nu; u++)
+    by_unit[u + 2] += by_unit[u + 1];
+  int *unit_members = bp_alloc((nc + 1) * sizeof *unit_members);
+  for (size_t i = 0; i < nc; i++)
+    unit_members[by_unit[d->candidates[i].unit + 1]++] = (int)i + 1;
+  /* now unit u's columns are unit_members[by_unit[u] .. by_unit[u+1]) */
+
+  /* (C2) each unit at most places households. */
+  for (size_t u = 0; u < nu; u++) {
+    if (by_unit[u] == by_unit[u + 1])
+      continue;
+    int row = add_row(&b, GLP_UP, 0.0, (double)kase->units[u].places,
+                      NAME(&b, name, "C2[%s]", kase->units[u].id));
+    for (size_t k = by_unit[u]; k < by_unit[u + 1]; k++)
+      put(&b.matrix, row, unit_members[k], 1.0);
+  }
+
+  /* (C8) at most max_new_per_building in one building. */
+  if (p->max_new_per_building > 0) {
+    for (size_t bi = 0; bi < kase->n_buildings; bi++) {
+      int row = 0;
+      for (size_t u = 0; u < nu; u++) {
+        if (kase->units[u].building_index != (int)bi ||
+            by_unit[u] == by_unit[u + 1])
+          continue;
+        if (!row)
+          row = add_row(&b, GLP_UP, 0.0, (double)p->max_new_per_building,
+                        NAME(&b, name, "C8[%s]", kase->buildings[bi].name));
+        for (size_t k = by_unit[u]; k < by_unit[u + 1]; k++)
+          put(&b.matrix, row, unit_members[k], 1.0);
+      }
+    }
+  }
+
+  /* Members of each area, school and daycare count: their x columns with
+   * coefficient 1 (areas) or the children (schools, daycares). */
+  int *members = bp_alloc((nc + 1) * sizeof *members);
+  double *coef = bp_alloc((nc + 1) * sizeof *coef);
+  char *seen = bp_alloc(kase->n_households + 1);
+
+  m->areas = bp_calloc(na + 1, sizeof *m->areas);
+  for (size_t a = 0; a < na; a++) {
+    size_t n = 0;
+    int places = 0, households = 0;
+    memset(seen, 0, kase->n_households + 1);
+    for (size_t u = 0; u < nu; u++) {
+      if (kase->units[u].area != (int)a || by_unit[u] == by_unit[u + 1])
+        continue;
+      places += kase->units[u].places;
+      for (size_t k = by_unit[u]; k < by_unit[u + 1]; k++) {
+        members[n] = unit_members[k];
+        coef[n++] = 1.0;
+        int h = d->candidates[unit_members[k] - 1].household;
+        households += !seen[h];
+        seen[h] = 1;
+      }
+    }
+    const bp_area *area = &kase->areas[a];
+    int bound = places < households ? places : households;
+    build_count(&b, &m->areas[a], "k", area->id, area->newcomer_households,
+                area->households, d->area_cap[a], d->area_room[a], -1, members,
+                coef, n, bound); /* (C3) as the upper bound of k_a */
+  }
+
+  /* Schools (C4)-(C5) and daycares (C6)-(C7): children of each candidate
+   * whose unit lies in an area served by the institution. */
+  for (int daycare = 0; daycare <= 1; daycare++) {
+    size_t n_inst = daycare ? kase->n_daycares : kase->n_schools;
+    const bp_institution *inst = daycare ? kase->daycares : kase->schools;
+    bp_model_count *out = bp_calloc(n_inst + 1, sizeof *out);
+    for (size_t s = 0; s < n_inst; s++) {
+      size_t n = 0;
+      long children_possible = 0;
+      memset(seen, 0, kase->n_households + 1);
+      for (size_t i = 0; i < nc; i++) {
+        const bp_candidate *c = &d->candidates[i];
+        const bp_household *hh = &kase->households[c->household];
+        const bp_area *area = &kase->areas[kase->units[c->unit].area];
+        int served = daycare ? area->daycare : area->school;
+        int children = daycare ? hh->children_0_5 : hh->children_6_16;
+        if (served != (int)s || children == 0)
+          continue;
+        members[n] = (int)i + 1;
+        coef[n++] = children;
+        if (!seen[c->household])
+          children_possible += children;
+        seen[c->household] = 1;
+      }
+      int room = daycare ? d->daycare_bilingual_room[s]
+                         : d->school_bilingual_room[s];
+      double cap = daycare ? d->daycare_cap[s] : d->school_cap[s];
+      int bound = children_possible < INT_MAX ? (int)children_possible : INT_MAX;
+      build_count(&b, &out[s], daycare ? "beta_d" : "beta_s", inst[s].id,
+                  inst[s].bilingual, inst[s].enrolled, cap, room,
+                  inst[s].free_seats, members, coef, n, bound);
+    }
+    if (daycare)
+      m->daycares = out;
+    else
+      m->schools = out;
+  }
+  free(seen);
+
+  /* (C9) min_cluster: an area with no newcomers today gets none or >= m. */
+  m->cluster_col = bp_calloc(na + 1, sizeof *m->cluster_col);
+  if (p->min_cluster > 0) {
+    for (size_t a = 0; a < na; a++) {
+      const bp_model_count *k = &m->areas[a];
+      if (kase->areas[a].newcomer_households != 0 || !k->count_col)
+        continue;
+      int y = add_col(&b, GLP_BV, GLP_DB, 0.0, 1.0,
+                      NAME(&b, name, "y[%s]", kase->areas[a].id));
+      m->cluster_col[a] = y;
+      int low = add_row(&b, GLP_LO, 0.0, 0.0,
+                        NAME(&b, name, "C9a[%s]", kase->areas[a].id));
+      put(&b.matrix, low, k->count_col, 1.0);
+      put(&b.matrix, low, y, -(double)p->min_cluster);
+      int high = add_row(&b, GLP_UP, 0.0, 0.0,
+                         NAME(&b, name, "C9b[%s]", kase->areas[a].id));
+      put(&b.matrix, high, k->count_col, 1.0);
+      put(&b.matrix, high, y, -(double)(k->bound > 0 ? k->bound : 0));
+    }
+  }
+
+  /* (C10)-(C11) groups: all members in one area, or none. */
+  m->group_area_col = bp_calloc(kase->n_groups * na + 1, sizeof *m->group_area_col);
+  int *in_area = bp_alloc((na + 1) * sizeof *in_area);
+  int *stamp = bp_alloc((na + 1) * sizeof *stamp);
+  for (size_t g = 0; g < kase->n_groups; g++) {
+    const bp_group *group = &kase->groups[g];
+    if (group->n_members < 2)
+      continue;
+    memset(stamp, 0, (na + 1) * sizeof *stamp);
+    /* In how many members' candidate lists does each area appear?  stamp
+     * makes each area count once per member. */
+    memset(in_area, 0, (na + 1) * sizeof *in_area);
+    for (int k = 0; k < group->n_members; k++) {
+      int h = group->members[k];
+      for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1]; i++) {
+        int a = kase->units[d->candidates[i].unit].area;
+        if (stamp[a] != k + 1) {
+          stamp[a] = k + 1;
+          in_area[a]++;
+        }
+      }
+    }
+    int choice_row = add_row(&b, GLP_UP, 0.0, 1.0,
+                             NAME(&b, name, "C10[%s]", group->id));
+    for (size_t a = 0; a < na; a++) {
+      if (in_area[a] == group->n_members) {
+        int z = add_col(&b, GLP_BV, GLP_DB, 0.0, 1.0,
+                        NAME(&b, name, "z[%s,%s]", group->id, kase->areas[a].id));
+        m->group_area_col[g * na + a] = z;
+        put(&b.matrix, choice_row, z, 1.0);
+      }
+    }
+    for (int k = 0; k < group->n_members; k++) {
+      int h = group->members[k];
+      for (size_t a = 0; a < na; a++) {
+        int z = m->group_area_col[g * na + a];
+        int row = 0;
+        for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1]; i++) {
+          if (kase->units[d->candidates[i].unit].area != (int)a)
+            continue;
+          if (!z) { /* the group cannot all live here: fix x at 0 */
+            glp_set_col_bnds(m->problem, (int)i + 1, GLP_FX, 0.0, 0.0);
+            continue;
+          }
+          if (!row) {
+            row = add_row(&b, GLP_FX, 0.0, 0.0,
+                          NAME(&b, name, "C11[%s,%s]", kase->households[h].id,
+                               kase->areas[a].id));
+            put(&b.matrix, row, z, -1.0);
+          }
+          put(&b.matrix, row, (int)i + 1, 1.0);
+        }
+      }
+    }
+  }
+  free(in_area);
+  free(stamp);
+  free(members);
+  free(coef);
+  free(by_unit);
+  free(unit_members);
+
+  glp_load_matrix(m->problem, (int)b.matrix.count, b.matrix.rows, b.matrix.cols,
+                  b.matrix.values);
+  free(b.matrix.rows);
+  free(b.matrix.cols);
+  free(b.matrix.values);
+}
+
+/* The coefficient of candidate i in a tier's objective. */
+static double tier_coef(const bp_model *m, bp_tier tier, size_t i) {
+  const bp_candidate *c = &m->derived->candidates[i];
+  switch (tier) {
+  case BP_TIER_HOUSED:
+    return 1.0;
+  case BP_TIER_WAITING:
+    return (double)m->kase->households[c->household].waiting_days;
+  case BP_TIER_PERMANENT:
+    return m->kase->units[c->unit].kind == BP_UNIT_TRANSIT ? 0.0 : 1.0;
+  case BP_TIER_SOFT:
+    return c->pair_cost;
+  case BP_TIER_COUNT:
+    break;
+  }
+  return 0.0;
+}
+
+static void for_each_count(const bp_model *m,
+                           void (*visit)(const bp_model_count *, void *),
+                           void *arg) {
+  for (size_t a = 0; a < m->kase->n_areas; a++)
+    visit(&m->areas[a], arg);
+  for (size_t s = 0; s < m->kase->n_schools; s++)
+    visit(&m->schools[s], arg);
+  for (size_t s = 0; s < m->kase->n_daycares; s++)
+    visit(&m->daycares[s], arg);
+}
+
+static void set_count_objective(const bp_model_count *c, void *arg) {
+  const bp_model *m = arg;
+  const bp_policy *p = &m->kase->policy;
+  if (c->spread_col)
+    glp_set_obj_coef(m->problem, c->spread_col, p->weights.spread);
+  if (c->near_cap_col)
+    glp_set_obj_coef(m->problem, c->near_cap_col, p->weights.near_cap);
+}
+
+void bp_model_set_objective(bp_model *m, bp_tier tier) {
+  int n = glp_get_num_cols(m->problem);
+  for (int j = 1; j <= n; j++)
+    glp_set_obj_coef(m->problem, j, 0.0);
+  for (size_t i = 0; i < (size_t)m->n_x; i++)
+    glp_set_obj_coef(m->problem, (int)i + 1, tier_coef(m, tier, i));
+  if (tier == BP_TIER_SOFT)
+    for_each_count(m, set_count_objective, m);
+  glp_set_obj_dir(m->problem, tier == BP_TIER_SOFT ? GLP_MIN : GLP_MAX);
+}
+
+double bp_model_tier_value(const bp_model *m, bp_tier tier, const double *x) {
+  double value = 0.0;
+  int n = glp_get_num_cols(m->problem);
+  if (tier == BP_TIER_SOFT) {
+    for (int j = 1; j <= n; j++)
+      value += glp_get_obj_coef(m->problem, j) * x[j];
+    return value;
+  }
+  for (size_t i = 0; i < (size_t)m->n_x; i++)
+    value += tier_coef(m, tier, i) * x[i + 1];
+  return value;
+}
+
+void bp_model_fix_tier(bp_model *m, bp_tier tier, double value) {
+  /* (C15) the tier's objective stays at its optimum in every later tier.
+   * Tiers 1-3 are integer valued, so the bound is exact.  The soft tier is
+   * the last and is never fixed. */
+  int row = glp_add_rows(m->problem, 1);
+  static const char *names[] = {"C15_housed", "C15_waiting", "C15_permanent",
+                                "C15_soft"};
+  glp_set_row_name(m->problem, row, names[tier]);
+  int *cols = bp_alloc(((size_t)m->n_x + 1) * sizeof *cols);
+  double *vals = bp_alloc(((size_t)m->n_x + 1) * sizeof *vals);
+  int n = 0;
+  for (size_t i = 0; i < (size_t)m->n_x; i++) {
+    double c = tier_coef(m, tier, i);
+    if (c != 0.0) {
+      n++;
+      cols[n] = (int)i + 1;
+      vals[n] = c;
+    }
+  }
+  glp_set_mat_row(m->problem, row, n, cols, vals);
+  glp_set_row_bnds(m->problem, row, GLP_LO, value, 0.0);
+  m->tier_row[tier] = row;
+  free(cols);
+  free(vals);
+}
+
+void bp_model_free(bp_model *m) {
+  if (m->problem)
+    glp_delete_prob(m->problem);
+  free(m->areas);
+  free(m->schools);
+  free(m->daycares);
+  free(m->group_area_col);
+  free(m->cluster_col);
+  memset(m, 0, sizeof *m);
+}

@@ -1,2 +1,256 @@
-/* placeholder: being written */
-#include "boplace.h"
+/**
+ * @file solve.c
+ * @brief Solves the model tier by tier (models/formulation.md §6).
+ *
+ * The objective order of SPEC.md is strict: no softer goal may ever cost a
+ * household its home.  A weighted sum cannot promise that within a solver's
+ * tolerances, so each tier is solved to optimality and then fixed by a
+ * constraint (C15) before the next.  Tiers 1-3 are integer valued, so the
+ * fixing is exact.
+ *
+ * Each tier starts from the previous tier's solution, which satisfies the
+ * new constraint by construction; GLPK receives it through the heuristic
+ * callback.  That is why the GLPK presolver is off: the callback must see
+ * the original columns.  The time limit is for the whole run; a tier that
+ * hits it keeps the best solution found and reports its gap.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "model.h"
+
+typedef struct {
+  const double *start; /**< a feasible solution to hand GLPK, or NULL */
+  int start_given;
+  double bound;        /**< best bound seen in the tree */
+  int have_bound;
+} tier_search;
+
+static void on_tree_event(glp_tree *tree, void *info) {
+  tier_search *s = info;
+  if (glp_ios_reason(tree) == GLP_IHEUR && s->start && !s->start_given) {
+    s->start_given = 1;
+    glp_ios_heur_sol(tree, s->start);
+  }
+  int best = glp_ios_best_node(tree);
+  if (best) {
+    s->bound = glp_ios_node_bound(tree, best);
+    s->have_bound = 1;
+  }
+}
+
+static double now_seconds(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int milliseconds_left(double deadline) {
+  double left = deadline - now_seconds();
+  if (left < 0.001)
+    return 1;
+  return left > 2e6 ? 2000000000 : (int)(left * 1000.0);
+}
+
+/* Silences GLPK's terminal output: the run prints its own summary. */
+static int quiet(void *info, const char *text) {
+  (void)info;
+  (void)text;
+  return 1;
+}
+
+/* Solves one tier.  On return, x holds the best solution (all columns) and
+ * *value, *bound the tier's objective and best bound.  Returns 1 when an
+ * integer solution exists, 0 when the tier is infeasible; *optimal tells
+ * whether it is proven optimal (within mip_gap). */
+static int solve_tier(bp_model *m, bp_tier tier, const double *start,
+                      double deadline, double mip_gap, double *x,
+                      double *value, double *bound, int *optimal,
+                      int *timed_out) {
+  glp_prob *P = m->problem;
+  int n = glp_get_num_cols(P);
+  bp_model_set_objective(m, tier);
+  *timed_out = 0;
+
+  glp_smcp lp;
+  glp_init_smcp(&lp);
+  lp.msg_lev = GLP_MSG_OFF;
+  lp.tm_lim = milliseconds_left(deadline);
+  lp.presolve = GLP_OFF;
+  int ret = glp_simplex(P, &lp);
+  if (ret == GLP_ETMLIM)
+    *timed_out = 1;
+  int lp_status = glp_get_status(P);
+  if (ret == 0 && (lp_status == GLP_NOFEAS || lp_status == GLP_INFEAS) &&
+      !start)
+    return 0;
+
+  tier_search search = {.start = start};
+  glp_iocp ip;
+  glp_init_iocp(&ip);
+  ip.msg_lev = GLP_MSG_OFF;
+  ip.presolve = GLP_OFF;
+  ip.cb_func = on_tree_event;
+  ip.cb_info = &search;
+  ip.mip_gap = mip_gap;
+  ip.tm_lim = milliseconds_left(deadline);
+  /* Cuts help the set-partitioning structure of groups and places. */
+  ip.gmi_cuts = GLP_ON;
+  ip.mir_cuts = GLP_ON;
+  ip.clq_cuts = GLP_ON;
+  ip.cov_cuts = GLP_ON;
+  ip.fp_heur = GLP_ON;
+  if (lp_status == GLP_OPT || lp_status == GLP_FEAS || lp_status == GLP_UNBND) {
+    ret = glp_intopt(P, &ip);
+  } else if (start) {
+    ret = GLP_ETMLIM; /* no LP in time: keep the start */
+  } else {
+    ret = GLP_EFAIL;
+  }
+  if (ret == GLP_ETMLIM)
+    *timed_out = 1;
+
+  int status = ret == GLP_ETMLIM || ret == 0 ? glp_mip_status(P) : GLP_UNDEF;
+  if (status == GLP_OPT || status == GLP_FEAS) {
+    for (int j = 1; j <= n; j++)
+      x[j] = glp_mip_col_val(P, j);
+  } else if (start) {
+    memcpy(x + 1, start + 1, (size_t)n * sizeof *x);
+    status = GLP_FEAS;
+  } else {
+    return status == GLP_NOFEAS ? 0 : -1;
+  }
+  /* Binaries to exact 0/1: GLPK's values carry its integrality tolerance. */
+  for (int j = 1; j <= n; j++)
+    if (glp_get_col_kind(P, j) != GLP_CV)
+      x[j] = round(x[j]);
+  *value = bp_model_tier_value(m, tier, x);
+  *optimal = status == GLP_OPT && !*timed_out;
+  if (*optimal)
+    *bound = *value;
+  else if (search.have_bound)
+    *bound = search.bound;
+  else
+    *bound = glp_get_obj_val(P); /* LP relaxation */
+  return 1;
+}
+
+static double relative_gap(double value, double bound) {
+  double diff = fabs(bound - value);
+  if (diff < 1e-9)
+    return 0.0;
+  return diff / (fabs(value) > 1e-9 ? fabs(value) : 1.0);
+}
+
+/* Breaks the soft objective into its terms, weighted, for the run record. */
+static void soft_terms(const bp_model *m, const double *x, bp_solution *s) {
+  const bp_case *kase = m->kase;
+  const bp_policy *p = &kase->policy;
+  for (int i = 0; i < m->n_x; i++) {
+    if (x[i + 1] < 0.5)
+      continue;
+    const bp_candidate *c = &m->derived->candidates[i];
+    s->soft_travel += p->weights.travel * c->travel_hours;
+    s->soft_rent += p->weights.rent * c->rent_burden;
+    s->soft_preference -= p->weights.preference * c->preferred;
+    s->soft_ties -= p->weights.ties * c->ties;
+    s->soft_partner -= p->weights.partner * c->partner;
+    s->soft_score -= p->weights.score * c->score;
+  }
+  const bp_model_count *groups[] = {m->areas, m->schools, m->daycares};
+  size_t sizes[] = {kase->n_areas, kase->n_schools, kase->n_daycares};
+  for (int g = 0; g < 3; g++)
+    for (size_t i = 0; i < sizes[g]; i++) {
+      if (groups[g][i].spread_col)
+        s->soft_spread += p->weights.spread * x[groups[g][i].spread_col];
+      if (groups[g][i].near_cap_col)
+        s->soft_near_cap += p->weights.near_cap * x[groups[g][i].near_cap_col];
+    }
+}
+
+bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
+                   bp_diagnostics *diag) {
+  memset(s, 0, sizeof *s);
+  double started = now_seconds();
+  double deadline = started + kase->policy.time_limit_s;
+  s->candidate_of_household =
+      bp_alloc((kase->n_households + 1) * sizeof *s->candidate_of_household);
+  for (size_t h = 0; h < kase->n_households; h++)
+    s->candidate_of_household[h] = -1;
+
+  glp_term_hook(quiet, NULL);
+  bp_model m;
+  bp_model_build(kase, d, 0, &m);
+  int n = glp_get_num_cols(m.problem);
+  double *x = bp_calloc((size_t)n + 1, sizeof *x);
+  double *start = NULL;
+  int all_optimal = 1;
+  bp_status result = BP_OK;
+
+  for (int t = 0; t < BP_TIER_COUNT; t++) {
+    bp_tier tier = (bp_tier)t;
+    double value = 0, bound = 0;
+    int optimal = 0, timed_out = 0;
+    int found = solve_tier(&m, tier, start, deadline,
+                           tier == BP_TIER_SOFT ? kase->policy.mip_gap : 0.0, x,
+                           &value, &bound, &optimal, &timed_out);
+    if (found == 0) {
+      /* Only the locks can make the model infeasible: with no place lock,
+       * placing nobody keeps every rule. */
+      s->status = BP_SOLVE_INFEASIBLE;
+      bp_error(diag, "locks.csv", 0, 0,
+               "the locks cannot all be kept together: placing every locked "
+               "household breaks a cap, a building limit, min_cluster or a "
+               "group rule; review the place locks");
+      result = BP_INVALID;
+      break;
+    }
+    if (found < 0) {
+      s->status = BP_SOLVE_ERROR;
+      bp_error(diag, NULL, 0, 0, "the solver failed on tier %d", t + 1);
+      result = BP_FAILURE;
+      break;
+    }
+    s->tier_value[t] = value;
+    s->tier_bound[t] = bound;
+    /* The run's gap is the widest of its tiers: a tier that stopped early
+     * weakens every tier after it. */
+    s->gap = fmax(s->gap, relative_gap(value, bound));
+    if (!optimal)
+      all_optimal = 0;
+    if (tier != BP_TIER_SOFT)
+      bp_model_fix_tier(&m, tier, value);
+    if (!start)
+      start = bp_alloc(((size_t)n + 1) * sizeof *start);
+    memcpy(start, x, ((size_t)n + 1) * sizeof *x);
+  }
+
+  if (result == BP_OK) {
+    s->status = all_optimal ? BP_SOLVE_OPTIMAL : BP_SOLVE_FEASIBLE;
+    for (int i = 0; i < m.n_x; i++) {
+      if (x[i + 1] < 0.5)
+        continue;
+      const bp_candidate *c = &d->candidates[i];
+      s->candidate_of_household[c->household] = i;
+      s->housed++;
+      s->housed_persons += bp_persons(&kase->households[c->household]);
+    }
+    soft_terms(&m, x, s);
+  }
+  s->rows = glp_get_num_rows(m.problem);
+  s->columns = glp_get_num_cols(m.problem);
+  s->integer_columns = glp_get_num_int(m.problem);
+  s->seconds = now_seconds() - started;
+  free(x);
+  free(start);
+  bp_model_free(&m);
+  glp_term_hook(NULL, NULL);
+  return result;
+}
+
+void bp_solution_free(bp_solution *s) {
+  free(s->candidate_of_household);
+  memset(s, 0, sizeof *s);
+}
