@@ -1,2 +1,397 @@
+/**
+ * @file main.c
+ * @brief The command line: `boplace run`, `check`, `export`.
+ *
+ * Only argument handling and the human summary live here; every stage is in
+ * the library (boplace.h), so the tests can drive each one directly.
+ * Exit status (SPEC.md): 0 a run completed, 1 wrong usage, 2 invalid input
+ * (every problem listed, nothing written), 3 internal or solver failure.
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "boplace.h"
-int main(void) { return 0; }
+#include "export.h"
+
+#define VERSION "0.1.0"
+
+static const char *main_help =
+    "NAME\n"
+    "    boplace - housing-placement proposals for newly arrived refugee households\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    boplace run CASE_DIR [-o OUT_DIR] [--policy FILE] [--lang en|da] [--time-limit S]\n"
+    "    boplace check CASE_DIR [--policy FILE]\n"
+    "    boplace export CASE_DIR FILE.lp|FILE.mps|FILE.dat [--policy FILE]\n"
+    "    boplace --help | --version\n"
+    "    boplace COMMAND --help\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    boplace reads the week's case - vacant units, the public-transport\n"
+    "    network, schools and daycares, the households to place - and proposes a\n"
+    "    home for as many households as possible, longest waiting first, while\n"
+    "    keeping every hard rule (rooms, rent, travel limits, school seats,\n"
+    "    newcomer and bilingual shares, building limits, groups, locks). Among\n"
+    "    those proposals it prefers spread across the municipality, short\n"
+    "    travel, affordable rent and the households' wishes, by the policy's\n"
+    "    weights. Every proposal comes with a justification a caseworker can\n"
+    "    read out to the family.\n"
+    "\n"
+    "COMMANDS\n"
+    "    run      solve the case and write proposals.csv, unplaced.csv and\n"
+    "             proposals.json into OUT_DIR\n"
+    "    check    validate the case only; print every problem found\n"
+    "    export   write the model for another solver (.lp, .mps) or the data\n"
+    "             for models/boplace.mod (.dat)\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0  the run completed (households left unplaced are a result, not an error)\n"
+    "    1  wrong usage\n"
+    "    2  the input is invalid: every problem is listed as file:line:column,\n"
+    "       and nothing is written\n"
+    "    3  an internal or solver failure; nothing half-written is left behind\n"
+    "\n"
+    "FILES\n"
+    "    The case directory and its files are described in data/README.md,\n"
+    "    the outputs in data/OUTPUTS.md, the model in models/formulation.md.\n";
+
+static const char *run_help =
+    "NAME\n"
+    "    boplace run - propose homes for this week's households\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    boplace run CASE_DIR [-o OUT_DIR] [--policy FILE] [--lang en|da] [--time-limit S]\n"
+    "\n"
+    "OPTIONS\n"
+    "    -o, --out OUT_DIR   where to write the outputs (default: out). Created\n"
+    "                        if missing; existing outputs are replaced whole.\n"
+    "    --policy FILE       the policy to use instead of CASE_DIR/policy.json.\n"
+    "                        Keys it leaves out keep their defaults.\n"
+    "    --lang en|da        language of the justification texts and summary\n"
+    "                        (overrides the policy's \"language\").\n"
+    "    --time-limit S      stop the solver after S seconds and keep the best\n"
+    "                        proposal found; the summary reports the gap\n"
+    "                        (overrides the policy's \"time_limit_s\").\n"
+    "\n"
+    "OUTPUTS\n"
+    "    proposals.csv   one row per household proposed a unit, with the reason\n"
+    "    unplaced.csv    one row per household not housed, with a reason code:\n"
+    "                    NO_ELIGIBLE_UNIT, OUTCOMPETED, CAP_BINDING, GROUP, LOCK\n"
+    "    proposals.json  the same with the full justification and the run record\n"
+    "    The files are readable by their owner only: they describe people.\n"
+    "\n"
+    "EXAMPLE\n"
+    "    boplace run data/sample -o out --lang da\n";
+
+static const char *check_help =
+    "NAME\n"
+    "    boplace check - validate a case without solving it\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    boplace check CASE_DIR [--policy FILE]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Reads every file of the case, checks types, references and counts,\n"
+    "    computes travel times and checks the locks, and prints every problem\n"
+    "    found as file:line:column: message. Exit status 0 when the case is\n"
+    "    valid (warnings allowed), 2 when it is not.\n";
+
+static const char *export_help =
+    "NAME\n"
+    "    boplace export - write the model for another solver\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    boplace export CASE_DIR FILE [--policy FILE]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    FILE.lp writes the mixed-integer program in CPLEX LP format and FILE.mps\n"
+    "    in free MPS, with the first tier's objective (house as many households\n"
+    "    as possible). FILE.dat writes the data of the case for the MathProg\n"
+    "    model models/boplace.mod:\n"
+    "        glpsol --math models/boplace.mod --data FILE.dat\n";
+
+typedef struct {
+  const char *command;
+  const char *case_dir;
+  const char *out_dir;
+  const char *policy;
+  const char *export_path;
+  int language; /* -1 = from the policy */
+  double time_limit; /* < 0 = from the policy */
+} options;
+
+static int usage(const char *message, const char *detail) {
+  fprintf(stderr, "boplace: %s%s\n", message, detail ? detail : "");
+  fprintf(stderr, "Try 'boplace --help'.\n");
+  return BP_USAGE;
+}
+
+static int parse_options(int argc, char **argv, options *o, const char **help) {
+  memset(o, 0, sizeof *o);
+  o->language = -1;
+  o->time_limit = -1;
+  o->out_dir = "out";
+  o->command = argv[1];
+  *help = strcmp(o->command, "run") == 0      ? run_help
+          : strcmp(o->command, "check") == 0  ? check_help
+          : strcmp(o->command, "export") == 0 ? export_help
+                                              : NULL;
+  if (!*help)
+    return usage("unknown command: ", o->command);
+  for (int i = 2; i < argc; i++) {
+    const char *a = argv[i];
+    const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      fputs(*help, stdout);
+      *help = NULL;
+      return -1;
+    } else if (strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0) {
+      if (!value)
+        return usage("-o needs a directory", NULL);
+      o->out_dir = value;
+      i++;
+    } else if (strcmp(a, "--policy") == 0) {
+      if (!value)
+        return usage("--policy needs a file", NULL);
+      o->policy = value;
+      i++;
+    } else if (strcmp(a, "--lang") == 0) {
+      if (!value || (strcmp(value, "en") && strcmp(value, "da")))
+        return usage("--lang takes en or da", NULL);
+      o->language = strcmp(value, "da") == 0 ? BP_LANG_DA : BP_LANG_EN;
+      i++;
+    } else if (strcmp(a, "--time-limit") == 0) {
+      char *end = NULL;
+      double s = value ? strtod(value, &end) : NAN;
+      if (!value || *end || !(s > 0) || !isfinite(s))
+        return usage("--time-limit takes a number of seconds > 0", NULL);
+      o->time_limit = s;
+      i++;
+    } else if (a[0] == '-' && a[1]) {
+      return usage("unknown option: ", a);
+    } else if (!o->case_dir) {
+      o->case_dir = a;
+    } else if (strcmp(o->command, "export") == 0 && !o->export_path) {
+      o->export_path = a;
+    } else {
+      return usage("unexpected argument: ", a);
+    }
+  }
+  if (!o->case_dir)
+    return usage(o->command, " needs a CASE_DIR");
+  if (strcmp(o->command, "export") == 0 && !o->export_path)
+    return usage("export needs a FILE (.lp, .mps or .dat)", NULL);
+  return 0;
+}
+
+/* Reads and derives: the part every command shares.  Diagnostics are
+ * printed here, sorted, so every command reports problems the same way. */
+static bp_status load(const options *o, bp_run *run) {
+  bp_status status = bp_read_case(o->case_dir, o->policy, &run->kase,
+                                  &run->diagnostics);
+  if (status == BP_OK) {
+    if (o->language >= 0)
+      run->kase.policy.language = (bp_language)o->language;
+    if (o->time_limit > 0)
+      run->kase.policy.time_limit_s = o->time_limit;
+    status = bp_derive(&run->kase, &run->derived, &run->diagnostics);
+  }
+  return status;
+}
+
+static void print_diagnostics(bp_run *run, bp_status status) {
+  bp_diagnostics_sort(&run->diagnostics);
+  bp_diagnostics_print(&run->diagnostics, stderr);
+  if (status == BP_INVALID)
+    fprintf(stderr, "boplace: %zu problem%s found; nothing was written.\n",
+            run->diagnostics.errors, run->diagnostics.errors == 1 ? "" : "s");
+}
+
+/* Caps that are fully used by this run's proposals: the council's first
+ * question is which rules decided the outcome. */
+static void print_binding_caps(const bp_run *run, int da) {
+  const bp_case *k = &run->kase;
+  const bp_derived *d = &run->derived;
+  int *placed = bp_calloc(k->n_areas + 1, sizeof *placed);
+  int *school_children = bp_calloc(k->n_schools + 1, sizeof *school_children);
+  int *daycare_children = bp_calloc(k->n_daycares + 1, sizeof *daycare_children);
+  for (size_t h = 0; h < k->n_households; h++) {
+    int c = run->solution.candidate_of_household[h];
+    if (c < 0)
+      continue;
+    const bp_area *area = &k->areas[k->units[d->candidates[c].unit].area];
+    placed[k->units[d->candidates[c].unit].area]++;
+    school_children[area->school] += k->households[h].children_6_16;
+    if (area->daycare >= 0)
+      daycare_children[area->daycare] += k->households[h].children_0_5;
+  }
+  int shown = 0;
+  printf("%s", da ? "Lofter der er nået:" : "Caps reached:");
+  for (size_t a = 0; a < k->n_areas; a++)
+    if (placed[a] > 0 && placed[a] == d->area_room[a]) {
+      printf("%s %s (%s)", shown++ ? "," : "", k->areas[a].name,
+             da ? "andel nytilkomne" : "newcomer share");
+    }
+  for (size_t s = 0; s < k->n_schools; s++) {
+    int c = school_children[s];
+    if (c == 0)
+      continue;
+    if (c == k->schools[s].free_seats)
+      printf("%s %s (%s)", shown++ ? "," : "", k->schools[s].name,
+             da ? "ledige pladser" : "free seats");
+    else if (c == d->school_bilingual_room[s])
+      printf("%s %s (%s)", shown++ ? "," : "", k->schools[s].name,
+             da ? "tosprogsandel" : "bilingual share");
+  }
+  for (size_t s = 0; s < k->n_daycares; s++) {
+    int c = daycare_children[s];
+    if (c == 0)
+      continue;
+    if (c == k->daycares[s].free_seats)
+      printf("%s %s (%s)", shown++ ? "," : "", k->daycares[s].name,
+             da ? "ledige pladser" : "free places");
+    else if (c == d->daycare_bilingual_room[s])
+      printf("%s %s (%s)", shown++ ? "," : "", k->daycares[s].name,
+             da ? "tosprogsandel" : "bilingual share");
+  }
+  printf("%s\n", shown ? "" : (da ? " ingen" : " none"));
+  free(placed);
+  free(school_children);
+  free(daycare_children);
+}
+
+static void print_summary(const bp_run *run, const char *out_dir) {
+  const bp_case *k = &run->kase;
+  const bp_solution *s = &run->solution;
+  int da = k->policy.language == BP_LANG_DA;
+  int transit = 0, places = 0;
+  for (size_t u = 0; u < k->n_units; u++)
+    places += k->units[u].places;
+  for (size_t h = 0; h < k->n_households; h++) {
+    int c = s->candidate_of_household[h];
+    if (c >= 0 &&
+        k->units[run->derived.candidates[c].unit].kind == BP_UNIT_TRANSIT)
+      transit++;
+  }
+  printf(da ? "boplace %s: %s\n" : "boplace %s: case %s\n", VERSION, k->dir);
+  printf(da ? "  %zu husstande, %zu boliger (%d pladser), %zu områder\n"
+            : "  %zu households, %zu units (%d places), %zu areas\n",
+         k->n_households, k->n_units, places, k->n_areas);
+  printf(da ? "Boligplacering foreslået: %d af %zu husstande (%d personer)"
+            : "Housed: %d of %zu households (%d persons)",
+         s->housed, k->n_households, s->housed_persons);
+  if (transit)
+    printf(da ? ", heraf %d i midlertidig bolig" : ", %d of them in transit housing",
+           transit);
+  printf("\n");
+  int counts[BP_REASON_LOCK + 1] = {0};
+  for (size_t h = 0; h < k->n_households; h++)
+    counts[run->explanation.households[h].code]++;
+  printf(da ? "Ikke placeret: %zu" : "Not housed: %zu",
+         k->n_households - (size_t)s->housed);
+  int first = 1;
+  for (int r = BP_REASON_NO_ELIGIBLE_UNIT; r <= BP_REASON_LOCK; r++)
+    if (counts[r]) {
+      printf("%s %s %d", first ? " -" : ",",
+             bp_reason_code_name((bp_reason_code)r), counts[r]);
+      first = 0;
+    }
+  printf("\n");
+  print_binding_caps(run, da);
+  const char *status = s->status == BP_SOLVE_OPTIMAL
+                           ? (da ? "optimal" : "optimal")
+                           : (da ? "tidsgrænse nået" : "time limit reached");
+  printf(da ? "Løser: %s, gab %.2f %%, %.2f s (model %d rækker, %d søjler)\n"
+            : "Solver: %s, gap %.2f%%, %.2f s (model %d rows, %d columns)\n",
+         status, 100.0 * s->gap, s->seconds, s->rows, s->columns);
+  printf(da ? "Resultater: %s/proposals.csv, %s/unplaced.csv, %s/proposals.json\n"
+            : "Outputs: %s/proposals.csv, %s/unplaced.csv, %s/proposals.json\n",
+         out_dir, out_dir, out_dir);
+}
+
+static int command_run(const options *o) {
+  bp_run run;
+  memset(&run, 0, sizeof run);
+  bp_status status = load(o, &run);
+  if (status == BP_OK)
+    status = bp_solve(&run.kase, &run.derived, &run.solution, &run.diagnostics);
+  if (status == BP_OK)
+    status = bp_explain(&run.kase, &run.derived, &run.solution,
+                        &run.explanation, &run.diagnostics);
+  if (status == BP_OK)
+    status = bp_write_outputs(&run, o->out_dir, &run.diagnostics);
+  print_diagnostics(&run, status);
+  if (status == BP_OK)
+    print_summary(&run, o->out_dir);
+  if (run.explanation.households)
+    bp_explanation_free(&run.explanation, run.kase.n_households);
+  bp_solution_free(&run.solution);
+  bp_derived_free(&run.derived);
+  bp_case_free(&run.kase);
+  bp_diagnostics_free(&run.diagnostics);
+  return status;
+}
+
+static int command_check(const options *o) {
+  bp_run run;
+  memset(&run, 0, sizeof run);
+  bp_status status = load(o, &run);
+  print_diagnostics(&run, status);
+  if (status == BP_OK) {
+    printf("%s: valid: %zu households, %zu units, %zu areas, %zu eligible "
+           "(household, unit) pairs",
+           o->case_dir, run.kase.n_households, run.kase.n_units,
+           run.kase.n_areas, run.derived.n_candidates);
+    if (run.diagnostics.warnings)
+      printf(", %zu warning%s", run.diagnostics.warnings,
+             run.diagnostics.warnings == 1 ? "" : "s");
+    printf("\n");
+  }
+  bp_derived_free(&run.derived);
+  bp_case_free(&run.kase);
+  bp_diagnostics_free(&run.diagnostics);
+  return status;
+}
+
+static int command_export(const options *o) {
+  bp_run run;
+  memset(&run, 0, sizeof run);
+  bp_status status = load(o, &run);
+  if (status == BP_OK)
+    status = bp_export(&run.kase, &run.derived, o->export_path,
+                       &run.diagnostics);
+  print_diagnostics(&run, status);
+  bp_derived_free(&run.derived);
+  bp_case_free(&run.kase);
+  bp_diagnostics_free(&run.diagnostics);
+  return status;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2)
+    return usage("no command given", NULL);
+  if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+      strcmp(argv[1], "help") == 0) {
+    fputs(main_help, stdout);
+    return 0;
+  }
+  if (strcmp(argv[1], "--version") == 0) {
+    printf("boplace %s\n", VERSION);
+    return 0;
+  }
+  options o;
+  const char *help = NULL;
+  int parsed = parse_options(argc, argv, &o, &help);
+  if (parsed < 0)
+    return 0; /* --help was printed */
+  if (parsed > 0)
+    return parsed;
+  if (strcmp(o.command, "run") == 0)
+    return command_run(&o);
+  if (strcmp(o.command, "check") == 0)
+    return command_check(&o);
+  return command_export(&o);
+}
