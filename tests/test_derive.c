@@ -1,0 +1,207 @@
+/**
+ * @file test_derive.c
+ * @brief Unit tests of the derive stage: shortest paths, the share rule,
+ *        and the pairwise eligibility rules (formulation.md §2-3).
+ */
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "case_builder.h"
+#include "derive.h"
+#include "model.h"
+
+static void shortest_paths_follow_links_one_way(void **state) {
+  (void)state;
+  bp_case k;
+  memset(&k, 0, sizeof k);
+  k.n_stops = 4;
+  bp_link links[] = {{0, 1, 5, {0}}, {1, 2, 7, {0}}, {0, 2, 15, {0}},
+                     {3, 0, 1, {0}}};
+  k.links = links;
+  k.n_links = 4;
+  bp_network net;
+  bp_network_build(&k, &net);
+  double minutes[4];
+  int target = 2;
+  bp_network_minutes_to(&net, &target, 1, minutes);
+  assert_float_equal(minutes[0], 12.0, 1e-12); /* via S1, not the 15 link */
+  assert_float_equal(minutes[1], 7.0, 1e-12);
+  assert_float_equal(minutes[2], 0.0, 1e-12);
+  assert_float_equal(minutes[3], 13.0, 1e-12);
+  target = 3; /* nothing leads to S3 */
+  bp_network_minutes_to(&net, &target, 1, minutes);
+  assert_true(isinf(minutes[0]) && isinf(minutes[2]));
+  int targets[] = {1, 3};
+  bp_network_minutes_to(&net, targets, 2, minutes);
+  assert_float_equal(minutes[0], 5.0, 1e-12); /* nearest of the two */
+  bp_network_free(&net);
+}
+
+static void share_rule_and_room(void **state) {
+  (void)state;
+  /* (10 + k) <= 0.15 (100 + k)  <=>  k <= 5.88 */
+  assert_int_equal(bp_share_room(10, 100, 0.15), 5);
+  assert_true(bp_share_allows(10, 100, 5, 5, 0.15));
+  assert_false(bp_share_allows(10, 100, 6, 6, 0.15));
+  /* Already above the cap: may not rise at all. */
+  assert_int_equal(bp_share_room(20, 100, 0.15), 0);
+  /* Exactly at a round cap must not be lost to rounding: 3/20 = 0.15. */
+  assert_int_equal(bp_share_room(0, 17, 0.15), 3);
+  assert_true(bp_share_allows(0, 17, 3, 3, 0.15));
+  /* An empty area: one placement makes the share 100 %. */
+  assert_int_equal(bp_share_room(0, 0, 0.15), 0);
+  assert_int_equal(bp_share_room(5, 10, 1.0), INT_MAX);
+}
+
+static void spread_penalty_is_convex_and_prefers_spreading(void **state) {
+  (void)state;
+  for (int j = 1; j < 50; j++) {
+    double d1 = bp_spread_penalty(30, 1000, j) - bp_spread_penalty(30, 1000, j - 1);
+    double d2 = bp_spread_penalty(30, 1000, j + 1) - bp_spread_penalty(30, 1000, j);
+    assert_true(d2 > d1);
+  }
+  /* Ten households in two equal areas cost less than ten in one. */
+  double split = 2 * bp_spread_penalty(0, 1000, 5);
+  double together = bp_spread_penalty(0, 1000, 10);
+  assert_true(split < together);
+  assert_float_equal(bp_spread_penalty(10, 100, 0), 0.0, 1e-12);
+}
+
+static int fails(const bp_case *k, const bp_derived *d, int h, int u,
+                 bp_rule rule) {
+  bp_candidate f;
+  unsigned char failed[BP_RULE_COUNT];
+  bp_check_pair(k, d, h, u, &f, failed);
+  return failed[rule];
+}
+
+static void pairwise_rules(void **state) {
+  (void)state;
+  bp_case k;
+  tb_case(&k, 8, 2, 0);
+  k.areas[1].vulnerable = 1;
+  k.policy.max_minutes_language_school = 60;
+  bp_unit *u0 = tb_unit(&k, 0, 2, 5000, BP_UNIT_PUBLIC); /* at the school */
+  u0->walk_minutes = 4;
+  tb_unit(&k, 0, 4, 7000, BP_UNIT_PUBLIC);
+  bp_unit *shared = tb_unit(&k, 0, 3, 2500, BP_UNIT_SHARED);
+  shared->places = 3;
+  tb_unit(&k, 1, 2, 4000, BP_UNIT_PUBLIC); /* vulnerable area */
+  tb_unit(&k, 0, 1, 3000, BP_UNIT_TRANSIT);
+  bp_unit *far = tb_unit(&k, 0, 2, 3000, BP_UNIT_PUBLIC);
+  far->stop = 7; /* 70 minutes from the language school */
+  tb_household(&k, 2, 0, 0, 6000, 0);  /* H00 couple */
+  tb_household(&k, 1, 0, 0, 6000, 10); /* H01 single */
+  bp_household *fam = tb_household(&k, 2, 1, 2, 8000, 0); /* H02 family of 5 */
+  fam->step_free = 1;
+  bp_diagnostics diag = {0};
+  bp_derived d;
+  assert_int_equal(bp_derive(&k, &d, &diag), BP_OK);
+
+  /* Rooms: a couple needs 1 and may have 1 + 2 = 3 rooms. */
+  assert_false(fails(&k, &d, 0, 0, BP_RULE_ROOMS_MIN));
+  assert_true(fails(&k, &d, 0, 1, BP_RULE_ROOMS_MAX));  /* 4 > 3 */
+  assert_true(fails(&k, &d, 0, 1, BP_RULE_RENT));       /* 7000 > 6000 */
+  assert_true(fails(&k, &d, 2, 0, BP_RULE_ROOMS_MIN));  /* 5 persons need 3 */
+  /* Shared places only for one adult, and no room rule there. */
+  assert_true(fails(&k, &d, 0, 2, BP_RULE_SHARED_SINGLE));
+  assert_false(fails(&k, &d, 1, 2, BP_RULE_SHARED_SINGLE));
+  assert_false(fails(&k, &d, 1, 2, BP_RULE_ROOMS_MAX));
+  /* Vulnerable areas are off by default; transit is allowed by default. */
+  assert_true(fails(&k, &d, 0, 3, BP_RULE_VULNERABLE));
+  assert_false(fails(&k, &d, 1, 4, BP_RULE_TRANSIT));
+  assert_true(fails(&k, &d, 2, 1, BP_RULE_STEP_FREE));
+  assert_true(fails(&k, &d, 0, 5, BP_RULE_LANGUAGE_SCHOOL));
+
+  /* Minutes: walk + path; only the trips that apply are filled in. */
+  bp_candidate f;
+  unsigned char failed[BP_RULE_COUNT];
+  bp_check_pair(&k, &d, 0, 0, &f, failed);
+  assert_float_equal(f.minutes_language_school, 4.0, 1e-12);
+  assert_true(isnan(f.minutes_school) && isnan(f.minutes_daycare));
+  bp_check_pair(&k, &d, 2, 1, &f, failed);
+  assert_float_equal(f.minutes_school, 0.0, 1e-12);
+  assert_float_equal(f.minutes_daycare, 0.0, 1e-12);
+  assert_float_equal(f.rent_burden, 7000.0 / 8000.0, 1e-12);
+
+  /* Candidates are exactly the pairs with no failed rule, in order. */
+  size_t n = 0;
+  for (size_t h = 0; h < k.n_households; h++)
+    for (size_t u = 0; u < k.n_units; u++) {
+      bp_check_pair(&k, &d, (int)h, (int)u, &f, failed);
+      int ok = 1;
+      for (int r = 0; r < BP_RULE_COUNT; r++)
+        ok &= !failed[r];
+      if (ok) {
+        assert_int_equal(d.candidates[n].household, (int)h);
+        assert_int_equal(d.candidates[n].unit, (int)u);
+        n++;
+      }
+    }
+  assert_int_equal(n, d.n_candidates);
+  bp_derived_free(&d);
+  bp_diagnostics_free(&diag);
+  bp_case_free(&k);
+}
+
+static void locks_forbid_and_place(void **state) {
+  (void)state;
+  bp_case k;
+  tb_case(&k, 2, 1, 0);
+  tb_unit(&k, 0, 1, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&k, 0, 1, 3000, BP_UNIT_PUBLIC);
+  tb_household(&k, 1, 0, 0, 5000, 0);
+  tb_household(&k, 1, 0, 0, 5000, 0);
+  tb_lock(&k, 0, 0, BP_LOCK_FORBID);
+  tb_lock(&k, 0, 1, BP_LOCK_FORBID);
+  tb_lock(&k, 1, 1, BP_LOCK_PLACE);
+  bp_diagnostics diag = {0};
+  bp_derived d;
+  assert_int_equal(bp_derive(&k, &d, &diag), BP_OK);
+  /* H00: both units forbidden: no candidate, but two if not for the locks. */
+  assert_int_equal(d.first_candidate[1] - d.first_candidate[0], 0);
+  assert_int_equal(d.eligible_ignoring_locks[0], 2);
+  /* H01: locked into U01, so U00 is not a candidate. */
+  assert_int_equal(d.first_candidate[2] - d.first_candidate[1], 1);
+  assert_int_equal(d.candidates[d.first_candidate[1]].unit, 1);
+  assert_true(d.candidates[d.first_candidate[1]].locked_place);
+  bp_derived_free(&d);
+  bp_diagnostics_free(&diag);
+  bp_case_free(&k);
+}
+
+static void place_lock_on_ineligible_pair_is_an_input_error(void **state) {
+  (void)state;
+  bp_case k;
+  tb_case(&k, 2, 1, 0);
+  tb_unit(&k, 0, 1, 9000, BP_UNIT_PUBLIC);
+  tb_household(&k, 1, 0, 0, 5000, 0);
+  tb_lock(&k, 0, 0, BP_LOCK_PLACE);
+  k.locks[0].origin.line = 2;
+  bp_diagnostics diag = {0};
+  bp_derived d;
+  assert_int_equal(bp_derive(&k, &d, &diag), BP_INVALID);
+  assert_int_equal(diag.errors, 1);
+  assert_string_equal(diag.items[0].file, "locks.csv");
+  assert_int_equal(diag.items[0].line, 2);
+  assert_non_null(strstr(diag.items[0].message, "rent"));
+  bp_derived_free(&d);
+  bp_diagnostics_free(&diag);
+  bp_case_free(&k);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(shortest_paths_follow_links_one_way),
+      cmocka_unit_test(share_rule_and_room),
+      cmocka_unit_test(spread_penalty_is_convex_and_prefers_spreading),
+      cmocka_unit_test(pairwise_rules),
+      cmocka_unit_test(locks_forbid_and_place),
+      cmocka_unit_test(place_lock_on_ineligible_pair_is_an_input_error),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,225 @@
+/**
+ * @file test_model.c
+ * @brief Unit tests of model and solve: each rule that spans households,
+ *        and the strict order of the objective's tiers, on cases small
+ *        enough to know the answer by hand.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "case_builder.h"
+#include "model.h"
+
+typedef struct {
+  bp_case kase;
+  bp_derived derived;
+  bp_solution solution;
+  bp_diagnostics diag;
+} solved;
+
+static bp_status solve_case(solved *s) {
+  memset(&s->derived, 0, sizeof s->derived);
+  memset(&s->solution, 0, sizeof s->solution);
+  memset(&s->diag, 0, sizeof s->diag);
+  bp_status status = bp_derive(&s->kase, &s->derived, &s->diag);
+  if (status == BP_OK)
+    status = bp_solve(&s->kase, &s->derived, &s->solution, &s->diag);
+  return status;
+}
+
+/* The unit a household got, -1 when unplaced. */
+static int unit_of(const solved *s, int h) {
+  int c = s->solution.candidate_of_household[h];
+  return c < 0 ? -1 : s->derived.candidates[c].unit;
+}
+
+static void done(solved *s) {
+  bp_solution_free(&s->solution);
+  bp_derived_free(&s->derived);
+  bp_diagnostics_free(&s->diag);
+  bp_case_free(&s->kase);
+}
+
+static void longest_waiting_gets_the_only_unit(void **state) {
+  (void)state;
+  solved s;
+  tb_case(&s.kase, 2, 1, 0);
+  tb_unit(&s.kase, 0, 1, 3000, BP_UNIT_PUBLIC);
+  tb_household(&s.kase, 1, 0, 0, 5000, 10);
+  tb_household(&s.kase, 1, 0, 0, 5000, 90);
+  tb_household(&s.kase, 1, 0, 0, 5000, 40);
+  assert_int_equal(solve_case(&s), BP_OK);
+  assert_int_equal(s.solution.housed, 1);
+  assert_int_equal(unit_of(&s, 1), 0);
+  assert_int_equal(s.solution.status, BP_SOLVE_OPTIMAL);
+  done(&s);
+}
+
+static void count_comes_before_waiting(void **state) {
+  (void)state;
+  /* H00 waited longest but fits only U00, which H01 also fits; H02 fits only
+   * U00 too.  Housing two beats housing the longest-waiting one alone. */
+  solved s;
+  tb_case(&s.kase, 2, 1, 0);
+  tb_unit(&s.kase, 0, 1, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&s.kase, 0, 3, 3000, BP_UNIT_PUBLIC);
+  tb_household(&s.kase, 1, 0, 0, 5000, 200); /* 1 person: rooms 1..2 */
+  tb_household(&s.kase, 2, 1, 0, 5000, 0);   /* 3 persons: rooms 2..4 */
+  assert_int_equal(solve_case(&s), BP_OK);
+  assert_int_equal(s.solution.housed, 2);
+  assert_int_equal(unit_of(&s, 0), 0);
+  assert_int_equal(unit_of(&s, 1), 1);
+  done(&s);
+}
+
+static void transit_is_a_last_resort(void **state) {
+  (void)state;
+  solved s;
+  tb_case(&s.kase, 2, 1, 0);
+  tb_unit(&s.kase, 0, 1, 2000, BP_UNIT_TRANSIT); /* cheaper, but transit */
+  tb_unit(&s.kase, 0, 1, 4000, BP_UNIT_PUBLIC);
+  tb_household(&s.kase, 1, 0, 0, 5000, 0);
+  assert_int_equal(solve_case(&s), BP_OK);
+  assert_int_equal(unit_of(&s, 0), 1);
+  done(&s);
+}
+
+static void area_cap_binds(void **state) {
+  (void)state;
+  /* 1000 households, 148 newcomers, cap 15 %: room for 2 more. */
+  solved s;
+  tb_case(&s.kase, 2, 1, 148);
+  for (int i = 0; i < 4; i++)
+    tb_unit(&s.kase, 0, 1, 3000, BP_UNIT_PUBLIC);
+  for (int i = 0; i < 4; i++)
+    tb_household(&s.kase, 1, 0, 0, 5000, i);
+  assert_int_equal(solve_case(&s), BP_OK);
+  assert_int_equal(s.derived.area_room[0], 2);
+  assert_int_equal(s.solution.housed, 2);
+  assert_int_equal(unit_of(&s, 3) >= 0 && unit_of(&s, 2) >= 0, 1);
+  done(&s);
+}
+
+static void school_seats_and_building_limit(void **state) {
+  (void)state;
+  solved s;
+  tb_case(&s.kase, 2, 1, 0);
+  s.kase.schools[0].free_seats = 3;
+  s.kase.policy.max_new_per_building = 1;
+  tb_unit(&s.kase, 0, 3, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&s.kase, 0, 3, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&s.kase, 0, 1, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&s.kase, 0, 1, 3000, BP_UNIT_PUBLIC);
+  int building[] = {2, 3};
+  tb_building(&s.kase, building, 2);
+  tb_household(&s.kase, 2, 0, 2, 5000, 5); /* 2 pupils */
+  tb_household(&s.kase, 2, 0, 2, 5000, 1); /* 2 pupils: only 3 seats */
+  tb_household(&s.kase, 1, 0, 0, 5000, 0);
+  tb_household(&s.kase, 1, 0, 0, 5000, 0); /* one building, limit 1 */
+  assert_int_equal(solve_case(&s), BP_OK);
+  assert_int_equal(s.solution.housed, 2);
+  assert_true(unit_of(&s, 0) >= 0);
+  assert_int_equal(unit_of(&s, 1), -1);
+  assert_true((unit_of(&s, 2) >= 0) != (unit_of(&s, 3) >= 0));
+  done(&s);
+}
+
+static void group_all_or_none_in_one_area(void **state) {
+  (void)state;
+  solved s;
+  tb_case(&s.kase, 3, 2, 0);
+  tb_unit(&s.kase, 0, 1, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&s.kase, 1, 1, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&s.kase, 1, 1, 3000, BP_UNIT_PUBLIC);
+  tb_household(&s.kase, 1, 0, 0, 5000, 0);
+  tb_household(&s.kase, 1, 0, 0, 5000, 0);
+  tb_household(&s.kase, 1, 0, 0, 5000, 0);
+  int members[] = {0, 1, 2};
+  tb_group(&s.kase, members, 3);
+  /* Three members, at most two units in one area: none can go. */
+  assert_int_equal(solve_case(&s), BP_OK);
+  assert_int_equal(s.solution.housed, 0);
+  done(&s);
+
+  tb_case(&s.kase, 3, 2, 0);
+  tb_unit(&s.kase, 0, 1, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&s.kase, 1, 1, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&s.kase, 1, 1, 3000, BP_UNIT_PUBLIC);
+  tb_household(&s.kase, 1, 0, 0, 5000, 0);
+  tb_household(&s.kase, 1, 0, 0, 5000, 0);
+  int pair[] = {0, 1};
+  tb_group(&s.kase, pair, 2);
+  assert_int_equal(solve_case(&s), BP_OK);
+  assert_int_equal(s.solution.housed, 2);
+  assert_int_equal(s.kase.units[unit_of(&s, 0)].area, 1);
+  assert_int_equal(s.kase.units[unit_of(&s, 1)].area, 1);
+  done(&s);
+}
+
+static void min_cluster_none_or_enough(void **state) {
+  (void)state;
+  solved s;
+  tb_case(&s.kase, 3, 2, 0);
+  s.kase.areas[0].newcomer_households = 50; /* not fresh */
+  s.kase.policy.min_cluster = 2;
+  tb_unit(&s.kase, 0, 1, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&s.kase, 1, 1, 3000, BP_UNIT_PUBLIC); /* fresh area, one unit */
+  tb_household(&s.kase, 1, 0, 0, 5000, 0);
+  tb_household(&s.kase, 1, 0, 0, 5000, 0);
+  /* The fresh area could only get one household, below min_cluster 2. */
+  assert_int_equal(solve_case(&s), BP_OK);
+  assert_int_equal(s.solution.housed, 1);
+  assert_int_equal(s.kase.units[unit_of(&s, 0) >= 0 ? unit_of(&s, 0) : unit_of(&s, 1)].area, 0);
+  done(&s);
+}
+
+static void spread_prefers_two_areas_to_one(void **state) {
+  (void)state;
+  solved s;
+  tb_case(&s.kase, 2, 2, 20);
+  s.kase.links[0].minutes = s.kase.links[1].minutes = 0.5;
+  for (int a = 0; a < 2; a++)
+    for (int i = 0; i < 2; i++)
+      tb_unit(&s.kase, a, 1, 3000, BP_UNIT_PUBLIC);
+  tb_household(&s.kase, 1, 0, 0, 5000, 0);
+  tb_household(&s.kase, 1, 0, 0, 5000, 0);
+  assert_int_equal(solve_case(&s), BP_OK);
+  assert_int_equal(s.solution.housed, 2);
+  int a0 = s.kase.units[unit_of(&s, 0)].area, a1 = s.kase.units[unit_of(&s, 1)].area;
+  assert_int_not_equal(a0, a1);
+  assert_true(s.solution.soft_spread > 0);
+  done(&s);
+}
+
+static void conflicting_place_locks_are_reported(void **state) {
+  (void)state;
+  solved s;
+  tb_case(&s.kase, 2, 1, 148); /* room for 2 */
+  for (int i = 0; i < 3; i++) {
+    tb_unit(&s.kase, 0, 1, 3000, BP_UNIT_PUBLIC);
+    tb_household(&s.kase, 1, 0, 0, 5000, 0);
+    tb_lock(&s.kase, i, i, BP_LOCK_PLACE);
+  }
+  assert_int_equal(solve_case(&s), BP_INVALID);
+  assert_int_equal(s.solution.status, BP_SOLVE_INFEASIBLE);
+  assert_true(s.diag.errors >= 1);
+  done(&s);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(longest_waiting_gets_the_only_unit),
+      cmocka_unit_test(count_comes_before_waiting),
+      cmocka_unit_test(transit_is_a_last_resort),
+      cmocka_unit_test(area_cap_binds),
+      cmocka_unit_test(school_seats_and_building_limit),
+      cmocka_unit_test(group_all_or_none_in_one_area),
+      cmocka_unit_test(min_cluster_none_or_enough),
+      cmocka_unit_test(spread_prefers_two_areas_to_one),
+      cmocka_unit_test(conflicting_place_locks_are_reported),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
