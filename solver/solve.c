@@ -170,6 +170,67 @@ static void soft_terms(const bp_model *m, const double *x, bp_solution *s) {
     }
 }
 
+/* Is the model feasible as it stands?  The zero solution is feasible but
+ * for the place locks, so only they are ever in question. */
+static int feasible(bp_model *m) {
+  bp_model_set_objective(m, BP_TIER_HOUSED);
+  glp_smcp lp;
+  glp_init_smcp(&lp);
+  lp.msg_lev = GLP_MSG_OFF;
+  if (glp_simplex(m->problem, &lp) != 0 || glp_get_status(m->problem) != GLP_OPT)
+    return 0;
+  glp_iocp ip;
+  glp_init_iocp(&ip);
+  ip.msg_lev = GLP_MSG_OFF;
+  return glp_intopt(m->problem, &ip) == 0 && glp_mip_status(m->problem) != GLP_NOFEAS;
+}
+
+/* The place locks cannot all be kept.  A deletion filter finds a set of
+ * locks that conflict and is irreducible (dropping any one of them makes the
+ * rest feasible): release each lock in turn and keep it released while the
+ * model stays infeasible.  The coordinator then sees exactly which of their
+ * decisions collide, not just "infeasible". */
+static void explain_conflicting_locks(const bp_case *kase, bp_model *m,
+                                      bp_diagnostics *diag) {
+  const bp_derived *d = m->derived;
+  int *in_conflict = bp_calloc((size_t)m->n_x + 1, sizeof *in_conflict);
+  for (int i = 0; i < m->n_x; i++) {
+    if (!d->candidates[i].locked_place)
+      continue;
+    glp_set_col_bnds(m->problem, i + 1, GLP_DB, 0.0, 1.0);
+    if (feasible(m)) {
+      glp_set_col_bnds(m->problem, i + 1, GLP_FX, 1.0, 1.0);
+      in_conflict[i] = 1;
+    }
+  }
+  int n = 0;
+  for (int i = 0; i < m->n_x; i++)
+    n += in_conflict[i];
+  for (int i = 0; i < m->n_x; i++) {
+    if (!in_conflict[i])
+      continue;
+    const bp_candidate *c = &d->candidates[i];
+    for (size_t l = 0; l < kase->n_locks; l++) {
+      const bp_lock *lock = &kase->locks[l];
+      if (lock->action != BP_LOCK_PLACE || lock->household != c->household ||
+          lock->unit != c->unit)
+        continue;
+      bp_error(diag, "locks.csv", lock->origin.line, 1,
+               "the lock placing household '%s' in unit '%s' (area '%s') "
+               "conflicts with the other %d lock%s listed: together they break "
+               "an area or school cap, a building limit, min_cluster or a "
+               "group rule; release one of them",
+               kase->households[c->household].id, kase->units[c->unit].id,
+               kase->areas[kase->units[c->unit].area].id, n - 1,
+               n - 1 == 1 ? "" : "s");
+    }
+  }
+  if (n == 0)
+    bp_error(diag, "locks.csv", 0, 0,
+             "the locks cannot all be kept together; review the place locks");
+  free(in_conflict);
+}
+
 bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
                    bp_diagnostics *diag) {
   memset(s, 0, sizeof *s);
@@ -200,10 +261,7 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
       /* Only the locks can make the model infeasible: with no place lock,
        * placing nobody keeps every rule. */
       s->status = BP_SOLVE_INFEASIBLE;
-      bp_error(diag, "locks.csv", 0, 0,
-               "the locks cannot all be kept together: placing every locked "
-               "household breaks a cap, a building limit, min_cluster or a "
-               "group rule; review the place locks");
+      explain_conflicting_locks(kase, &m, diag);
       result = BP_INVALID;
       break;
     }

@@ -202,10 +202,30 @@ static void conflicting_place_locks_are_reported(void **state) {
     tb_unit(&s.kase, 0, 1, 3000, BP_UNIT_PUBLIC);
     tb_household(&s.kase, 1, 0, 0, 5000, 0);
     tb_lock(&s.kase, i, i, BP_LOCK_PLACE);
+    s.kase.locks[i].origin.line = i + 2;
   }
+  /* A fourth household locked into another area is no part of the conflict. */
+  s.kase.areas[0].households = 1000;
   assert_int_equal(solve_case(&s), BP_INVALID);
   assert_int_equal(s.solution.status, BP_SOLVE_INFEASIBLE);
-  assert_true(s.diag.errors >= 1);
+  /* Any two of the three locks fit; all three do not: all three named. */
+  assert_int_equal(s.diag.errors, 3);
+  for (size_t i = 0; i < 3; i++) {
+    assert_string_equal(s.diag.items[i].file, "locks.csv");
+    assert_int_equal(s.diag.items[i].line, (int)i + 2);
+    assert_non_null(strstr(s.diag.items[i].message, "the other 2 locks"));
+  }
+  done(&s);
+
+  /* With a lock in a second area, only the three in the full area conflict. */
+  tb_case(&s.kase, 2, 2, 148);
+  for (int i = 0; i < 4; i++) {
+    tb_unit(&s.kase, i < 3 ? 0 : 1, 1, 3000, BP_UNIT_PUBLIC);
+    tb_household(&s.kase, 1, 0, 0, 5000, 0);
+    tb_lock(&s.kase, i, i, BP_LOCK_PLACE);
+  }
+  assert_int_equal(solve_case(&s), BP_INVALID);
+  assert_int_equal(s.diag.errors, 3);
   done(&s);
 }
 
