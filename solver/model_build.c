@@ -63,6 +63,10 @@ static int add_col(builder *b, int kind, int type, double lower, double upper,
                    const char *name) {
   int col = glp_add_cols(b->model->problem, 1);
   glp_set_col_kind(b->model->problem, col, kind);
+  /* GLPK refuses a double bound with equal ends (a count whose cap leaves
+   * no room): that is a fixed column. */
+  if (type == GLP_DB && lower == upper)
+    type = GLP_FX;
   glp_set_col_bnds(b->model->problem, col, type, lower, upper);
   if (b->with_names)
     glp_set_col_name(b->model->problem, col, name);
