@@ -335,6 +335,7 @@ typedef struct {
   double tier_bound[BP_TIER_COUNT];
   double gap;            /**< relative gap of the last tier solved */
   double seconds;        /**< wall time spent solving */
+  int interrupted;       /**< stopped by bp_request_stop() (Ctrl-C) */
   int housed, housed_persons;
   int rows, columns, integer_columns; /**< size of the last model */
   /** Soft objective broken down by term (weighted), for the run record. */
@@ -408,6 +409,10 @@ bp_status bp_explain(const bp_case *kase, const bp_derived *derived,
                      bp_diagnostics *diag);
 bp_status bp_write_outputs(const bp_run *run, const char *out_dir,
                            bp_diagnostics *diag);
+
+/** Asks a running bp_solve() to stop and keep the best proposal found so
+ *  far.  Async-signal-safe: main.c calls it on SIGINT. */
+void bp_request_stop(void);
 
 void bp_case_free(bp_case *kase);
 void bp_derived_free(bp_derived *derived);

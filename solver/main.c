@@ -9,6 +9,7 @@
  */
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,9 +302,10 @@ static void print_summary(const bp_run *run, const char *out_dir) {
     }
   printf("\n");
   print_binding_caps(run, da);
-  const char *status = s->status == BP_SOLVE_OPTIMAL
-                           ? (da ? "optimal" : "optimal")
-                           : (da ? "tidsgrænse nået" : "time limit reached");
+  const char *status = s->status == BP_SOLVE_OPTIMAL ? "optimal"
+                       : s->interrupted ? (da ? "afbrudt" : "interrupted")
+                                        : (da ? "tidsgrænse nået"
+                                              : "time limit reached");
   printf(da ? "Løser: %s, gab %.2f %%, %.2f s (model %d rækker, %d søjler)\n"
             : "Solver: %s, gap %.2f%%, %.2f s (model %d rows, %d columns)\n",
          status, 100.0 * s->gap, s->seconds, s->rows, s->columns);
@@ -312,9 +314,19 @@ static void print_summary(const bp_run *run, const char *out_dir) {
          out_dir, out_dir, out_dir);
 }
 
+/* Ctrl-C during a run: stop the solver and keep the best proposal found so
+ * far, written like any other (atomically).  A second Ctrl-C kills at once;
+ * the atomic writes still leave no half-written file behind. */
+static void on_interrupt(int signal_number) {
+  (void)signal_number;
+  bp_request_stop();
+  signal(SIGINT, SIG_DFL);
+}
+
 static int command_run(const options *o) {
   bp_run run;
   memset(&run, 0, sizeof run);
+  signal(SIGINT, on_interrupt);
   bp_status status = load(o, &run);
   if (status == BP_OK)
     status = bp_solve(&run.kase, &run.derived, &run.solution, &run.diagnostics);

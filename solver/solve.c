@@ -15,11 +15,18 @@
  * hits it keeps the best solution found and reports its gap.
  */
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "model.h"
+
+/* Set from a signal handler, so it cannot hang off the run's context: the
+ * one piece of global state in boplace, written only by bp_request_stop(). */
+static volatile sig_atomic_t stop_requested;
+
+void bp_request_stop(void) { stop_requested = 1; }
 
 typedef struct {
   const double *start; /**< a feasible solution to hand GLPK, or NULL */
@@ -30,6 +37,8 @@ typedef struct {
 
 static void on_tree_event(glp_tree *tree, void *info) {
   tier_search *s = info;
+  if (stop_requested)
+    glp_ios_terminate(tree);
   if (glp_ios_reason(tree) == GLP_IHEUR && s->start && !s->start_given) {
     s->start_given = 1;
     glp_ios_heur_sol(tree, s->start);
@@ -109,8 +118,10 @@ static int solve_tier(bp_model *m, bp_tier tier, const double *start,
   } else {
     ret = GLP_EFAIL;
   }
-  if (ret == GLP_ETMLIM)
+  if (ret == GLP_ETMLIM || ret == GLP_ESTOP)
     *timed_out = 1;
+  if (ret == GLP_ESTOP)
+    ret = GLP_ETMLIM; /* stopped on request: keep the best found, as at a limit */
 
   int status = ret == GLP_ETMLIM || ret == 0 ? glp_mip_status(P) : GLP_UNDEF;
   if (status == GLP_OPT || status == GLP_FEAS) {
@@ -252,6 +263,14 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
 
   for (int t = 0; t < BP_TIER_COUNT; t++) {
     bp_tier tier = (bp_tier)t;
+    if (stop_requested && start) {
+      /* Stopped: the later tiers keep the last tier's proposal unimproved. */
+      all_optimal = 0;
+      s->interrupted = 1;
+      s->tier_value[t] = bp_model_tier_value(&m, tier, start);
+      s->tier_bound[t] = NAN;
+      continue;
+    }
     double value = 0, bound = 0;
     int optimal = 0, timed_out = 0;
     int found = solve_tier(&m, tier, start, deadline,
@@ -286,6 +305,7 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
   }
 
   if (result == BP_OK) {
+    s->interrupted |= stop_requested != 0;
     s->status = all_optimal ? BP_SOLVE_OPTIMAL : BP_SOLVE_FEASIBLE;
     for (int i = 0; i < m.n_x; i++) {
       if (x[i + 1] < 0.5)
