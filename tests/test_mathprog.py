@@ -1,0 +1,359 @@
+"""MathProg cross-check: glpsol on models/boplace.mod against the C model.
+
+For a handful of small cases (the brute-force generator's, and the sample
+in data/sample when it exists) this test
+
+  1. runs `$BOPLACE run CASE -o OUT` and reads the tier values from
+     OUT/proposals.json (run.solver.tiers.{housed,waiting,permanent,soft}
+     .value);
+  2. runs `$BOPLACE export CASE FILE.dat` (the data of formulation.md
+     section 7) and solves models/boplace.mod with glpsol for tier 1..4,
+     each tier with the previous tiers' optima as v1..v3 (C15);
+  3. asserts that each tier's optimum equals the C value: tiers 1-3
+     exactly, the soft tier within 1e-6 relative.
+
+Two further checks need no C code at all, so they also tell a fault in the
+program from a fault in boplace.mod:
+  * models/boplace_example.dat, worked by hand, gives its known optima;
+  * for the generated cases, a data file written here from boplace_check's
+    own reading of the case (its own eligibility, costs and K) gives, under
+    glpsol, the optima found by exhaustive enumeration, and the C values.
+
+Skipped (exit 77, the meson skip code) with a message only if glpsol is not
+installed (Debian's glpk-utils).  Last line: "N passed, M failed".
+
+  python3 tests/test_mathprog.py [--cases N] [--self-test]
+"""
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import boplace_check as bc  # noqa: E402
+import test_brute_force as tbf  # noqa: E402
+
+SOURCE = os.environ.get("BOPLACE_SOURCE", os.path.dirname(HERE))
+MODEL = os.path.join(SOURCE, "models", "boplace.mod")
+EXAMPLE = os.path.join(SOURCE, "models", "boplace_example.dat")
+# The hand-worked optima of models/boplace_example.dat (see its header).
+EXAMPLE_TIERS = (3, 135, 2, 13.636345282)
+N_CASES = 25
+SEED = 7001
+TIER_NAMES = ("housed", "waiting", "permanent", "soft")
+SOFT_RTOL = 1e-6
+GLPSOL_TIME_LIMIT_S = 300
+
+
+def close_soft(a, b):
+    return abs(a - b) <= 1e-9 + SOFT_RTOL * max(abs(a), abs(b))
+
+
+# ---------------------------------------------------------------------------
+# glpsol
+# ---------------------------------------------------------------------------
+
+_PARAM_RE = re.compile(r"param\s+(tier|v1|v2|v3)\s*:=\s*[^;]*;")
+
+
+def with_tier(dat_text, tier, values):
+    """dat_text with tier and v1..v3 replaced (previous tiers' optima)."""
+    text = _PARAM_RE.sub("", dat_text)
+    text = re.sub(r"\bend\s*;\s*$", "", text.rstrip())
+    v = list(values) + [0] * (3 - len(values))
+    return text + ("\nparam tier := %d;\nparam v1 := %.17g;\nparam v2 := "
+                   "%.17g;\nparam v3 := %.17g;\nend;\n" % (tier, v[0], v[1],
+                                                          v[2]))
+
+
+def glpsol(dat_path, tier, values, workdir):
+    """The tier's optimum by glpsol, or raises RuntimeError."""
+    with open(dat_path, encoding="utf-8") as f:
+        text = f.read()
+    path = os.path.join(workdir, "tier%d.dat" % tier)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(with_tier(text, tier, values))
+    proc = subprocess.run(["glpsol", "--math", MODEL, "--data", path,
+                           "--tmlim", str(GLPSOL_TIME_LIMIT_S)],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          timeout=GLPSOL_TIME_LIMIT_S + 60)
+    out = proc.stdout.decode("utf-8", "replace")
+    m = re.search(r"^TIER (\d+) OBJ (\S+)$", out, re.M)
+    bad = ("NO PRIMAL FEASIBLE", "NO INTEGER FEASIBLE", "NO FEASIBLE",
+           "TIME LIMIT", "SEARCH TERMINATED", "UNBOUNDED", "error")
+    if proc.returncode != 0 or m is None or any(w in out for w in bad):
+        raise RuntimeError("glpsol on %s (tier %d) did not find the "
+                           "optimum:\n%s" % (path, tier, out[-2500:]))
+    return float(m.group(2))
+
+
+def glpsol_tiers(dat_path, workdir):
+    values = []
+    for tier in (1, 2, 3, 4):
+        values.append(glpsol(dat_path, tier, values[:3], workdir))
+    return values
+
+
+# ---------------------------------------------------------------------------
+# The data file of formulation.md section 7, written from boplace_check
+# ---------------------------------------------------------------------------
+
+BIG = 1000000  # "a large number stands for infinity"
+
+
+def q(s):
+    return '"' + str(s).replace('"', '""') + '"'
+
+
+def num(v):
+    return "%.17g" % v
+
+
+def write_dat(case, path):
+    """Writes the data of formulation.md section 7 for case (a
+    boplace_check.Case), computed independently of the C code."""
+    hids = sorted(case.households)
+    uids = sorted(case.units)
+    aids = sorted(case.areas)
+    sids = sorted(case.schools)
+    dids = sorted(case.daycares)
+    buildings = sorted({u["building"] for u in case.units.values()
+                        if u["building"] is not None})
+    groups = sorted(case.groups)
+    pairs = [(h, u) for h in hids for u in uids
+             if not case.pair_failures(h, u)]
+    pol = case.policy
+    n_h = len(hids)
+    lines = ["data;"]
+
+    def set_(name, items):
+        lines.append("set %s := %s;" % (name, " ".join(q(i) for i in items)))
+
+    def param(name, items):
+        if items:
+            lines.append("param %s := %s;" % (name, " ".join(
+                "%s %s" % (" ".join(q(k) for k in key), val)
+                for key, val in items)))
+
+    set_("H", hids)
+    set_("U", uids)
+    set_("A", aids)
+    set_("S", sids)
+    set_("D", dids)
+    set_("B", buildings)
+    set_("G", groups)
+    lines.append("set E := %s;" % " ".join(
+        "(%s,%s)" % (q(h), q(u)) for h, u in pairs))
+    U = case.units
+    param("places", [((u,), U[u]["places"]) for u in uids])
+    param("perm", [((u,), 0 if U[u]["kind"] == "transit" else 1)
+                   for u in uids])
+    param("unit_area", [((u,), q(U[u]["area"])) for u in uids])
+    param("unit_building", [((u,), q(U[u]["building"])) for u in uids
+                            if U[u]["building"] is not None])
+    Hh = case.households
+    param("c6", [((h,), Hh[h]["c6"]) for h in hids])
+    param("c05", [((h,), Hh[h]["c05"]) for h in hids])
+    param("wait", [((h,), Hh[h]["waiting_days"]) for h in hids])
+    Ar = case.areas
+    param("area_school", [((a,), q(Ar[a]["school"])) for a in aids])
+    param("area_daycare", [((a,), q(Ar[a]["daycare"])) for a in aids
+                           if Ar[a]["daycare"] is not None])
+    param("n", [((a,), Ar[a]["newcomers"]) for a in aids])
+    param("N", [((a,), Ar[a]["households"]) for a in aids])
+    param("Karea", [((a,), bc.share_room(Ar[a]["newcomers"],
+                                         Ar[a]["households"], Ar[a]["cap"],
+                                         BIG)) for a in aids])
+    param("cap", [((a,), num(Ar[a]["cap"])) for a in aids])
+    param("fresh", [((a,), 1 if Ar[a]["newcomers"] == 0 else 0)
+                    for a in aids])
+    for suffix, table, ids in (("s", case.schools, sids),
+                               ("d", case.daycares, dids)):
+        param("F_" + suffix, [((i,), table[i]["free"]) for i in ids])
+        param("p_" + suffix, [((i,), table[i]["enrolled"]) for i in ids])
+        param("b_" + suffix, [((i,), table[i]["bilingual"]) for i in ids])
+        param("Kb_" + suffix, [((i,), bc.share_room(
+            table[i]["bilingual"], table[i]["enrolled"], table[i]["cap"],
+            BIG)) for i in ids])
+        param("cap_" + suffix, [((i,), num(table[i]["cap"])) for i in ids])
+    param("member", [((g, h), 1) for g in groups for h in case.groups[g]])
+    param("cost", [((h, u), num(bc.pair_cost(case, h, u)))
+                   for h, u in pairs])
+    param("placelock", [((h, u), 1) for h, u in pairs
+                        if case.place_lock.get(h) == u])
+    lines.append("param M_b := %d;" % pol["max_new_per_building"])
+    lines.append("param m := %d;" % pol["min_cluster"])
+    lines.append("param theta := %s;" % num(bc.THETA))
+    lines.append("param w_spread := %s;" % num(pol["weights"]["spread"]))
+    lines.append("param w_near_cap := %s;" % num(pol["weights"]["near_cap"]))
+    lines.append("param tier := 1;\nparam v1 := 0;\nparam v2 := 0;\n"
+                 "param v3 := 0;\nend;")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+# ---------------------------------------------------------------------------
+# Checks
+# ---------------------------------------------------------------------------
+
+def compare_tiers(label, got, want):
+    """Problems where tier values got != want (ints exact, soft relative)."""
+    problems = []
+    for i, name in enumerate(TIER_NAMES):
+        if got[i] is None or want[i] is None:
+            continue
+        same = close_soft(got[i], want[i]) if i == 3 else \
+            abs(got[i] - want[i]) < 1e-6
+        if not same:
+            problems.append("%s: tier %d (%s) %.9f vs %.9f"
+                            % (label, i + 1, name, got[i], want[i]))
+            break  # later tiers depend on this one
+    return problems
+
+
+def check_example(workdir):
+    got = glpsol_tiers(EXAMPLE, workdir)
+    return compare_tiers("models/boplace_example.dat: glpsol vs hand-worked",
+                         got, EXAMPLE_TIERS)
+
+
+def c_tiers(out_dir):
+    jt = tbf.json_tiers(out_dir)
+    if isinstance(jt, str):
+        raise RuntimeError(jt)
+    return [jt[k] for k in TIER_NAMES]
+
+
+def check_program_case(case_dir, workdir, own_data=True, expected=None):
+    """C tiers vs glpsol on the C export (and on our own data file; and
+    against the enumeration when expected is given)."""
+    problems = []
+    exe = tbf.boplace_path()
+    out_dir = os.path.join(workdir, "out")
+    proc = tbf.run_program(case_dir, out_dir)
+    if proc.returncode != 0:
+        return ["boplace run exit %d: %s" % (
+            proc.returncode, proc.stderr.decode("utf-8", "replace")[-2000:])]
+    c = c_tiers(out_dir)
+    dat = os.path.join(workdir, "export.dat")
+    proc = subprocess.run([exe, "export", case_dir, dat],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          timeout=120)
+    if proc.returncode != 0 or not os.path.exists(dat):
+        return ["boplace export exit %d: %s" % (
+            proc.returncode, proc.stderr.decode("utf-8", "replace")[-2000:])]
+    g = glpsol_tiers(dat, workdir)
+    problems += compare_tiers("glpsol(boplace.mod, C export) vs C run", g, c)
+    if own_data:
+        own = os.path.join(workdir, "own.dat")
+        write_dat(bc.Case(case_dir), own)
+        g2 = glpsol_tiers(own, workdir)
+        problems += compare_tiers("glpsol(boplace.mod, own data) vs C run",
+                                  g2, c)
+    if expected is not None and expected["best"] is not None:
+        want = list(expected["best"]) + [expected["soft"]]
+        problems += compare_tiers("C run vs enumeration", c, want)
+    return problems
+
+
+def check_own_case(case_dir, workdir, expected):
+    """No program: glpsol on our own data file vs the enumeration."""
+    own = os.path.join(workdir, "own.dat")
+    write_dat(bc.Case(case_dir), own)
+    g = glpsol_tiers(own, workdir)
+    want = list(expected["best"]) + [expected["soft"]]
+    return compare_tiers("glpsol(boplace.mod, own data) vs enumeration", g,
+                         want)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--cases", type=int, default=N_CASES)
+    ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--self-test", action="store_true",
+                    help="no program: check boplace.mod against the "
+                    "hand-worked example and the enumeration only")
+    args = ap.parse_args()
+
+    if shutil.which("glpsol") is None:
+        print("SKIP: glpsol is not installed (Debian package glpk-utils: "
+              "apt-get install glpk-utils); the MathProg cross-check "
+              "needs it.")
+        print("0 passed, 0 failed")
+        sys.exit(77)
+
+    tmp = tempfile.mkdtemp(prefix="boplace_mathprog_")
+    passed = failed = 0
+
+    def record(label, fn, keep_dir):
+        nonlocal passed, failed
+        try:
+            problems = fn()
+        except Exception as e:  # noqa: BLE001 - a crash is a failure
+            problems = ["%s: %s" % (type(e).__name__, e)]
+        if problems:
+            failed += 1
+            print("FAIL %s (kept %s)" % (label, keep_dir))
+            for p in problems:
+                print("    " + p)
+        else:
+            passed += 1
+            print("ok   %s" % label)
+        return not problems
+
+    ex_dir = os.path.join(tmp, "example")
+    os.makedirs(ex_dir)
+    record("hand-worked example models/boplace_example.dat",
+           lambda: check_example(ex_dir), ex_dir)
+
+    exe = tbf.boplace_path()
+    have_program = os.access(exe, os.X_OK)
+    if not args.self_test and not have_program:
+        failed += 1
+        print("FAIL boplace not found or not executable: %s" % exe)
+
+    rng = random.Random(args.seed)
+    for i in range(args.cases):
+        case_dir = os.path.join(tmp, "case%03d" % i)
+        work = os.path.join(tmp, "work%03d" % i)
+        os.makedirs(work)
+        tbf.generate(rng, case_dir)
+        expected = tbf.enumerate_best(bc.Case(case_dir))
+        if args.self_test:
+            fn = (lambda c=case_dir, w=work, e=expected:
+                  check_own_case(c, w, e))
+        elif have_program:
+            fn = (lambda c=case_dir, w=work, e=expected:
+                  check_program_case(c, w, True, e))
+        else:
+            continue
+        if record("generated case %d (%s)" % (i, case_dir), fn, case_dir):
+            shutil.rmtree(work, ignore_errors=True)
+            shutil.rmtree(case_dir, ignore_errors=True)
+
+    sample = os.path.join(SOURCE, "data", "sample")
+    if not args.self_test and have_program:
+        if os.path.isdir(sample):
+            work = os.path.join(tmp, "sample")
+            os.makedirs(work)
+            record("data/sample", lambda: check_program_case(sample, work),
+                   work)
+        else:
+            failed += 1
+            print("FAIL data/sample does not exist (%s)" % sample)
+
+    if not failed:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
