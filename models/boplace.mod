@@ -150,17 +150,24 @@ s.t. C13_daycare{d in D, j in 0..Kbar_d[d] - 1}:
             * (sum{(h,u) in E: area_daycare[unit_area[u]] = d}
                  c05[h] * x[h,u] - j);
 
+/* (C14): e(k) = (n + k) - theta c (N + k) is how far a share would be above
+ * 80 % of its cap; o >= e(k) - max(0, e(0)), measured against today. */
 s.t. C14_area{a in A}:
-  o_a[a] >= (sum{(h,u) in E: unit_area[u] = a} x[h,u]) * (1 - theta * cap[a])
-            - (theta * cap[a] * N[a] - n[a]);
+  o_a[a] >= n[a] + (sum{(h,u) in E: unit_area[u] = a} x[h,u])
+            - theta * cap[a] * (N[a] + sum{(h,u) in E: unit_area[u] = a} x[h,u])
+            - max(0, n[a] - theta * cap[a] * N[a]);
 s.t. C14_school{s in S}:
-  o_s[s] >= (sum{(h,u) in E: area_school[unit_area[u]] = s} c6[h] * x[h,u])
-            * (1 - theta * cap_s[s])
-            - (theta * cap_s[s] * p_s[s] - b_s[s]);
+  o_s[s] >= b_s[s]
+            + (sum{(h,u) in E: area_school[unit_area[u]] = s} c6[h] * x[h,u])
+            - theta * cap_s[s] * (p_s[s]
+              + sum{(h,u) in E: area_school[unit_area[u]] = s} c6[h] * x[h,u])
+            - max(0, b_s[s] - theta * cap_s[s] * p_s[s]);
 s.t. C14_daycare{d in D}:
-  o_d[d] >= (sum{(h,u) in E: area_daycare[unit_area[u]] = d}
-               c05[h] * x[h,u]) * (1 - theta * cap_d[d])
-            - (theta * cap_d[d] * p_d[d] - b_d[d]);
+  o_d[d] >= b_d[d]
+            + (sum{(h,u) in E: area_daycare[unit_area[u]] = d} c05[h] * x[h,u])
+            - theta * cap_d[d] * (p_d[d]
+              + sum{(h,u) in E: area_daycare[unit_area[u]] = d} c05[h] * x[h,u])
+            - max(0, b_d[d] - theta * cap_d[d] * p_d[d]);
 
 /* (C15): the earlier tiers' optima, fixed exactly (integer objectives). */
 s.t. C15_housed{i in 1..1: tier > 1}: sum{(h,u) in E} x[h,u] >= v1;

@@ -608,8 +608,12 @@ def spread_f(count, total, k):
 
 
 def near_cap(count, total, k, cap):
-    """formulation.md (C14): max(0, k(1 - theta c) - (theta c N - n))."""
-    return max(0.0, k * (1 - THETA * cap) - (THETA * cap * total - count))
+    """formulation.md (C14), measured against today: with
+    e(k) = (n + k) - theta c (N + k), the least o is max(0, e(k) - max(0,
+    e(0)))."""
+    def e(j):
+        return (count + j) - THETA * cap * (total + j)
+    return max(0.0, e(k) - max(0.0, e(0)))
 
 
 def pair_cost(case, hid, uid):
