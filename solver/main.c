@@ -211,57 +211,78 @@ static void print_diagnostics(bp_run *run, bp_status status) {
             run->diagnostics.errors, run->diagnostics.errors == 1 ? "" : "s");
 }
 
-/* Caps that are fully used by this run's proposals: the council's first
- * question is which rules decided the outcome. */
+/* Caps that decided the outcome: fully used by this run's proposals while
+ * some household had a candidate behind them (a cap no candidate reaches
+ * decided nothing).  The council's first question is which rules bit. */
 static void print_binding_caps(const bp_run *run, int da) {
   const bp_case *k = &run->kase;
   const bp_derived *d = &run->derived;
-  int *placed = bp_calloc(k->n_areas + 1, sizeof *placed);
-  int *school_children = bp_calloc(k->n_schools + 1, sizeof *school_children);
-  int *daycare_children = bp_calloc(k->n_daycares + 1, sizeof *daycare_children);
-  for (size_t h = 0; h < k->n_households; h++) {
-    int c = run->solution.candidate_of_household[h];
-    if (c < 0)
-      continue;
-    const bp_area *area = &k->areas[k->units[d->candidates[c].unit].area];
-    placed[k->units[d->candidates[c].unit].area]++;
-    school_children[area->school] += k->households[h].children_6_16;
-    if (area->daycare >= 0)
-      daycare_children[area->daycare] += k->households[h].children_0_5;
+  size_t na = k->n_areas, ns = k->n_schools, nd = k->n_daycares,
+         nb = k->n_buildings;
+  /* used[...]: what the proposals use; reached[...]: some candidate there */
+  int *used = bp_calloc(na + ns + nd + nb + 1, sizeof *used);
+  char *reached = bp_calloc(na + ns + nd + nb + 1, 1);
+  for (size_t i = 0; i < d->n_candidates; i++) {
+    const bp_candidate *c = &d->candidates[i];
+    const bp_unit *u = &k->units[c->unit];
+    const bp_area *area = &k->areas[u->area];
+    const bp_household *h = &k->households[c->household];
+    int chosen = run->solution.candidate_of_household[c->household] == (int)i;
+    used[u->area] += chosen;
+    reached[u->area] = 1;
+    if (h->children_6_16 > 0) {
+      used[na + area->school] += chosen * h->children_6_16;
+      reached[na + area->school] = 1;
+    }
+    if (h->children_0_5 > 0 && area->daycare >= 0) {
+      used[na + ns + area->daycare] += chosen * h->children_0_5;
+      reached[na + ns + area->daycare] = 1;
+    }
+    if (u->building_index >= 0) {
+      used[na + ns + nd + u->building_index] += chosen;
+      reached[na + ns + nd + u->building_index] = 1;
+    }
   }
   int shown = 0;
   printf("%s", da ? "Lofter der er nået:" : "Caps reached:");
-  for (size_t a = 0; a < k->n_areas; a++)
-    if (placed[a] > 0 && placed[a] == d->area_room[a]) {
-      printf("%s %s (%s)", shown++ ? "," : "", k->areas[a].name,
-             da ? "andel nytilkomne" : "newcomer share");
+#define SHOW(name, what) printf("%s %s (%s)", shown++ ? "," : "", name, what)
+  for (size_t a = 0; a < na; a++)
+    if (reached[a] && used[a] == d->area_room[a])
+      SHOW(k->areas[a].name, da ? "andel nytilkomne" : "newcomer share");
+  for (int daycare = 0; daycare <= 1; daycare++) {
+    size_t n = daycare ? nd : ns, offset = daycare ? na + ns : na;
+    const bp_institution *inst = daycare ? k->daycares : k->schools;
+    const int *room = daycare ? d->daycare_bilingual_room : d->school_bilingual_room;
+    for (size_t s = 0; s < n; s++) {
+      if (!reached[offset + s])
+        continue;
+      if (used[offset + s] == inst[s].free_seats)
+        SHOW(inst[s].name, da ? "ledige pladser"
+                              : (daycare ? "free places" : "free seats"));
+      else if (used[offset + s] == room[s])
+        SHOW(inst[s].name, da ? "tosprogsandel" : "bilingual share");
     }
-  for (size_t s = 0; s < k->n_schools; s++) {
-    int c = school_children[s];
-    if (c == 0)
-      continue;
-    if (c == k->schools[s].free_seats)
-      printf("%s %s (%s)", shown++ ? "," : "", k->schools[s].name,
-             da ? "ledige pladser" : "free seats");
-    else if (c == d->school_bilingual_room[s])
-      printf("%s %s (%s)", shown++ ? "," : "", k->schools[s].name,
-             da ? "tosprogsandel" : "bilingual share");
   }
-  for (size_t s = 0; s < k->n_daycares; s++) {
-    int c = daycare_children[s];
-    if (c == 0)
-      continue;
-    if (c == k->daycares[s].free_seats)
-      printf("%s %s (%s)", shown++ ? "," : "", k->daycares[s].name,
-             da ? "ledige pladser" : "free places");
-    else if (c == d->daycare_bilingual_room[s])
-      printf("%s %s (%s)", shown++ ? "," : "", k->daycares[s].name,
-             da ? "tosprogsandel" : "bilingual share");
-  }
+  if (k->policy.max_new_per_building > 0)
+    for (size_t b = 0; b < nb; b++)
+      if (reached[na + ns + nd + b] &&
+          used[na + ns + nd + b] == k->policy.max_new_per_building)
+        SHOW(k->buildings[b].name, da ? "grænse pr. bygning" : "building limit");
+#undef SHOW
   printf("%s\n", shown ? "" : (da ? " ingen" : " none"));
-  free(placed);
-  free(school_children);
-  free(daycare_children);
+  free(used);
+  free(reached);
+}
+
+/* A figure with one or two decimals, with a decimal comma in Danish. */
+static const char *decimal(char *buf, size_t size, double value, int digits,
+                           int da) {
+  snprintf(buf, size, "%.*f", digits, value);
+  if (da)
+    for (char *p = buf; *p; p++)
+      if (*p == '.')
+        *p = ',';
+  return buf;
 }
 
 static void print_summary(const bp_run *run, const char *out_dir) {
@@ -306,9 +327,12 @@ static void print_summary(const bp_run *run, const char *out_dir) {
                        : s->interrupted ? (da ? "afbrudt" : "interrupted")
                                         : (da ? "tidsgrænse nået"
                                               : "time limit reached");
-  printf(da ? "Løser: %s, gab %.2f %%, %.2f s (model %d rækker, %d søjler)\n"
-            : "Solver: %s, gap %.2f%%, %.2f s (model %d rows, %d columns)\n",
-         status, 100.0 * s->gap, s->seconds, s->rows, s->columns);
+  char gap[32], seconds[32];
+  decimal(gap, sizeof gap, 100.0 * s->gap, 2, da);
+  decimal(seconds, sizeof seconds, s->seconds, 2, da);
+  printf(da ? "Løser: %s, gab %s %%, %s s (model %d rækker, %d søjler)\n"
+            : "Solver: %s, gap %s%%, %s s (model %d rows, %d columns)\n",
+         status, gap, seconds, s->rows, s->columns);
   printf(da ? "Resultater: %s/proposals.csv, %s/unplaced.csv, %s/proposals.json\n"
             : "Outputs: %s/proposals.csv, %s/unplaced.csv, %s/proposals.json\n",
          out_dir, out_dir, out_dir);

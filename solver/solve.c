@@ -179,6 +179,13 @@ static void soft_terms(const bp_model *m, const double *x, bp_solution *s) {
       if (groups[g][i].near_cap_col)
         s->soft_near_cap += p->weights.near_cap * x[groups[g][i].near_cap_col];
     }
+  /* The LP leaves values like 1e-17 where the truth is 0; do not report them. */
+  double *terms[] = {&s->soft_spread, &s->soft_near_cap, &s->soft_travel,
+                     &s->soft_rent, &s->soft_preference, &s->soft_ties,
+                     &s->soft_partner, &s->soft_score};
+  for (size_t t = 0; t < sizeof terms / sizeof *terms; t++)
+    if (fabs(*terms[t]) < 1e-9)
+      *terms[t] = 0.0;
 }
 
 /* Is the model feasible as it stands?  The zero solution is feasible but
