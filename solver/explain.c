@@ -515,6 +515,26 @@ static void rent_of_max(bp_buffer *b, const ctx *x, int h, int u) {
   text_amount(b, x->kase->households[h].max_rent, x->lang);
 }
 
+/* "H19 and H21": the households in unit u other than h. */
+static void occupant_list(bp_buffer *b, const ctx *x, int u, int h) {
+  const bp_tally *t = x->tally;
+  char *items[4];
+  size_t n = 0, total = 0;
+  for (size_t i = t->occupant_first[u]; i < t->occupant_first[u + 1]; i++) {
+    if (t->occupant[i] == h)
+      continue;
+    if (n < 3)
+      items[n++] = bp_strdup(x->kase->households[t->occupant[i]].id);
+    total++;
+  }
+  if (total > n) {
+    size_t rest = total - n;
+    items[n++] = bp_format(da(x) ? "%zu andre" : "%zu others", rest);
+  }
+  join(b, x, items, n);
+  free_items(items, n);
+}
+
 /* ---- what blocks a unit, in words ---------------------------------- */
 
 /* "it would take Kirkeby's newcomer share to 15.4% (cap 15%)" and the like:
@@ -533,18 +553,18 @@ static void block_phrase(bp_buffer *b, const ctx *x, int h, int u,
     say(b, x, "nothing blocks it", "intet forhindrer det");
     break;
   case BP_BLOCK_TAKEN: {
-    int other = bp_tally_taken_by(t, u, h);
-    int more = occupants(t, u) - 1 - (other >= 0 && other == h);
-    if (other < 0) {
+    int others = occupants(t, u) - (t->household_unit[h] == u);
+    if (others <= 0) {
       say(b, x, "it is full", "den er optaget");
-      break;
+    } else if (unit->places > 1) {
+      bp_buffer_printf(b, da(x) ? "dens %d pladser gik til husstandene "
+                                : "its %d places went to households ",
+                       unit->places);
+      occupant_list(b, x, u, h);
+    } else {
+      say(b, x, "it went to household ", "den gik til husstand ");
+      occupant_list(b, x, u, h);
     }
-    bp_buffer_printf(b, da(x) ? "den gik til husstand %s" : "it went to household %s",
-                     k->households[other].id);
-    if (more > 0)
-      bp_buffer_printf(b, da(x) ? " og %d %s" : " and %d %s", more,
-                       da(x) ? plural(more, "anden", "andre")
-                             : plural(more, "other", "others"));
     break;
   }
   case BP_BLOCK_GROUP: {
@@ -1017,101 +1037,127 @@ static char *placed_reason(const ctx *x, int h, size_t c) {
   return bp_buffer_take(&b);
 }
 
-/* The terms on which the alternative is worse (or better) than the chosen
- * unit: "+14 min travel, +DKK 800 rent, area share higher (4.1% against
- * 3.4%)".  Terms whose weight is zero are left out: they did not count. */
-static size_t cost_terms(bp_buffer *b, const ctx *x, int h,
-                         const bp_candidate *chosen, const bp_candidate *alt) {
+/* The terms on which the alternative differs from the chosen unit, split
+ * into what speaks against it (worse[]) and what speaks for it (better[]):
+ * "14 min more travel", "a higher newcomer share (14.9% against 1.4%)",
+ * "near relatives".  Terms whose weight is zero are left out: they did not
+ * count.  The texts are allocated; the caller frees them. */
+typedef struct {
+  char *worse[12], *better[12];
+  size_t n_worse, n_better;
+} term_lists;
+
+static void add_term(term_lists *l, int worse, bp_buffer *item) {
+  if (worse)
+    l->worse[l->n_worse++] = bp_buffer_take(item);
+  else
+    l->better[l->n_better++] = bp_buffer_take(item);
+}
+
+/* "a higher newcomer share (14.9% against 1.4%)" */
+static void share_term(term_lists *l, const ctx *x, double alt, double chosen,
+                       const char *what_en, const char *what_da) {
+  if (fabs(alt - chosen) <= 1e-12)
+    return;
+  bp_buffer item = {0};
+  int higher = alt > chosen;
+  if (da(x))
+    bp_buffer_printf(&item, "%s %s (", higher ? "højere" : "lavere", what_da);
+  else
+    bp_buffer_printf(&item, "a %s %s (", higher ? "higher" : "lower", what_en);
+  int d = percent_decimals(alt, chosen);
+  percent(&item, x, alt, d);
+  say(&item, x, " against ", " mod ");
+  percent(&item, x, chosen, d);
+  bp_buffer_append(&item, ")");
+  add_term(l, higher, &item);
+}
+
+static void flag_term(term_lists *l, const ctx *x, int alt, int chosen,
+                      const char *yes_en, const char *no_en,
+                      const char *yes_da, const char *no_da) {
+  if (alt == chosen)
+    return;
+  bp_buffer item = {0};
+  say(&item, x, alt ? yes_en : no_en, alt ? yes_da : no_da);
+  add_term(l, !alt, &item);
+}
+
+static void cost_terms(term_lists *l, const ctx *x, int h,
+                       const bp_candidate *chosen, const bp_candidate *alt) {
   const bp_case *k = x->kase;
   const bp_household *hh = &k->households[h];
   const bp_policy *p = &k->policy;
-  char *items[12];
-  size_t n = 0;
+  memset(l, 0, sizeof *l);
   bp_buffer item = {0};
 
   double dm = (alt->travel_hours - chosen->travel_hours) * 60.0;
   if (p->weights.travel != 0 && isfinite(dm) && fabs(dm) >= 0.05) {
-    bp_buffer_append(&item, dm > 0 ? "+" : "");
-    minutes(&item, x, dm);
-    say(&item, x, " travel", " rejsetid");
-    items[n++] = bp_buffer_take(&item);
+    minutes(&item, x, fabs(dm));
+    if (da(x))
+      bp_buffer_append(&item, dm > 0 ? " mere rejsetid" : " mindre rejsetid");
+    else
+      bp_buffer_append(&item, dm > 0 ? " more travel" : " less travel");
+    add_term(l, dm > 0, &item);
   }
   double dr = k->units[alt->unit].rent - k->units[chosen->unit].rent;
   if (p->weights.rent != 0 && fabs(dr) >= 0.005) {
-    bp_buffer_append(&item, dr > 0 ? "+" : "");
-    money(&item, x, dr);
-    say(&item, x, " rent", " i husleje");
-    items[n++] = bp_buffer_take(&item);
+    money(&item, x, fabs(dr));
+    if (da(x))
+      bp_buffer_append(&item, dr > 0 ? " mere i husleje" : " mindre i husleje");
+    else
+      bp_buffer_append(&item, dr > 0 ? " more rent" : " less rent");
+    add_term(l, dr > 0, &item);
   }
-  int aa = k->units[alt->unit].area, ac = k->units[chosen->unit].area;
   int spread = p->weights.spread != 0 || p->weights.near_cap != 0;
-  if (spread && aa != ac) {
-    double sa = area_share_plus(k, x->tally, aa, 1);
-    double sc = bp_area_share_after(k, x->tally, ac);
-    if (fabs(sa - sc) > 1e-12) {
-      int d = percent_decimals(sa, sc);
-      say(&item, x, sa > sc ? "area share higher (" : "area share lower (",
-          sa > sc ? "højere andel af nytilkomne (" : "lavere andel af nytilkomne (");
-      percent(&item, x, sa, d);
-      say(&item, x, " against ", " mod ");
-      percent(&item, x, sc, d);
-      bp_buffer_append(&item, ")");
-      items[n++] = bp_buffer_take(&item);
-    }
-  }
-  int sa_i = k->areas[aa].school, sc_i = k->areas[ac].school;
-  if (spread && hh->children_6_16 > 0 && sa_i != sc_i) {
-    const bp_institution *ia = &k->schools[sa_i], *ic = &k->schools[sc_i];
-    double xa = institution_share_plus(ia, x->tally->school_children[sa_i],
-                                       hh->children_6_16);
-    double xc = institution_share_plus(ic, x->tally->school_children[sc_i], 0);
-    if (fabs(xa - xc) > 1e-12) {
-      int d = percent_decimals(xa, xc);
-      say(&item, x,
-          xa > xc ? "bilingual share at school higher ("
-                  : "bilingual share at school lower (",
-          xa > xc ? "højere andel af tosprogede på skolen ("
-                  : "lavere andel af tosprogede på skolen (");
-      percent(&item, x, xa, d);
-      say(&item, x, " against ", " mod ");
-      percent(&item, x, xc, d);
-      bp_buffer_append(&item, ")");
-      items[n++] = bp_buffer_take(&item);
-    }
-  }
-  if (p->weights.preference != 0 && alt->preferred != chosen->preferred) {
-    say(&item, x,
-        alt->preferred ? "in the area the household wished for"
-                       : "not in the area the household wished for",
-        alt->preferred ? "i det område, husstanden ønskede"
-                       : "ikke i det område, husstanden ønskede");
-    items[n++] = bp_buffer_take(&item);
-  }
-  if (p->weights.ties != 0 && alt->ties != chosen->ties) {
-    say(&item, x, alt->ties ? "near relatives" : "not near relatives",
-        alt->ties ? "nær familie" : "ikke nær familie");
-    items[n++] = bp_buffer_take(&item);
-  }
-  if (p->weights.partner != 0 && alt->partner != chosen->partner) {
-    say(&item, x, alt->partner ? "a partner area" : "not a partner area",
-        alt->partner ? "et partnerområde" : "ikke et partnerområde");
-    items[n++] = bp_buffer_take(&item);
-  }
+  int aa = k->units[alt->unit].area, ac = k->units[chosen->unit].area;
+  if (spread && aa != ac)
+    share_term(l, x, area_share_plus(k, x->tally, aa, 1),
+               bp_area_share_after(k, x->tally, ac), "newcomer share",
+               "andel af nytilkomne");
+  int sa = k->areas[aa].school, sc = k->areas[ac].school;
+  if (spread && hh->children_6_16 > 0 && sa != sc)
+    share_term(l, x,
+               institution_share_plus(&k->schools[sa],
+                                      x->tally->school_children[sa],
+                                      hh->children_6_16),
+               institution_share_plus(&k->schools[sc],
+                                      x->tally->school_children[sc], 0),
+               "bilingual share at school", "andel af tosprogede på skolen");
+  int da_ = k->areas[aa].daycare, dc = k->areas[ac].daycare;
+  if (spread && hh->children_0_5 > 0 && da_ >= 0 && dc >= 0 && da_ != dc)
+    share_term(l, x,
+               institution_share_plus(&k->daycares[da_],
+                                      x->tally->daycare_children[da_],
+                                      hh->children_0_5),
+               institution_share_plus(&k->daycares[dc],
+                                      x->tally->daycare_children[dc], 0),
+               "bilingual share in daycare", "andel af tosprogede i dagtilbuddet");
+  if (p->weights.preference != 0)
+    flag_term(l, x, alt->preferred, chosen->preferred,
+              "the area the household wished for",
+              "not the area the household wished for",
+              "det område, husstanden ønskede",
+              "ikke det område, husstanden ønskede");
+  if (p->weights.ties != 0)
+    flag_term(l, x, alt->ties, chosen->ties, "near relatives",
+              "not near relatives", "nær familie", "ikke nær familie");
+  if (p->weights.partner != 0)
+    flag_term(l, x, alt->partner, chosen->partner, "a partner area",
+              "not a partner area", "et partnerområde",
+              "ikke et partnerområde");
   double ds = alt->score - chosen->score;
   if (p->weights.score != 0 && fabs(ds) > 1e-9) {
-    say(&item, x, "outside score ", "ekstern score ");
+    if (da(x))
+      bp_buffer_printf(&item, "%s ekstern score (", ds > 0 ? "højere" : "lavere");
+    else
+      bp_buffer_printf(&item, "a %s outside score (", ds > 0 ? "higher" : "lower");
     bp_buffer_append(&item, ds > 0 ? "+" : "");
     number(&item, x, ds, 2);
-    items[n++] = bp_buffer_take(&item);
+    bp_buffer_append(&item, ")");
+    add_term(l, ds < 0, &item);
   }
   bp_buffer_free(&item);
-  for (size_t i = 0; i < n; i++) {
-    if (i > 0)
-      bp_buffer_append(b, ", ");
-    bp_buffer_append(b, items[i]);
-  }
-  free_items(items, n);
-  return n;
 }
 
 static char *placed_alternative(const ctx *x, int h, size_t c, int *unit) {
@@ -1134,16 +1180,27 @@ static char *placed_alternative(const ctx *x, int h, size_t c, int *unit) {
     bp_buffer_append(&b, ".");
     return bp_buffer_take(&b);
   }
-  bp_buffer terms = {0};
-  if (cost_terms(&terms, x, h, chosen, &x->derived->candidates[alt.candidate]) > 0) {
+  term_lists l;
+  cost_terms(&l, x, h, chosen, &x->derived->candidates[alt.candidate]);
+  if (l.n_worse > 0) {
     say(&b, x, ", was not chosen: ", ", blev ikke valgt: ");
-    bp_buffer_append(&b, terms.data);
-    bp_buffer_append(&b, ".");
+    join(&b, x, l.worse, l.n_worse);
+    if (l.n_better > 0) {
+      say(&b, x, "; in its favour: ", "; til gengæld: ");
+      join(&b, x, l.better, l.n_better);
+    }
+  } else if (l.n_better > 0) {
+    say(&b, x, ", would offer ", ", ville give ");
+    join(&b, x, l.better, l.n_better);
+    say(&b, x, ", but the plan as a whole is better with the chosen unit",
+        ", men planen som helhed er bedre med den valgte bolig");
   } else {
-    say(&b, x, ", is just as good on every count.",
-        ", er lige så godt på alle punkter.");
+    say(&b, x, ", is just as good on every count",
+        ", er lige så godt på alle punkter");
   }
-  bp_buffer_free(&terms);
+  bp_buffer_append(&b, ".");
+  free_items(l.worse, l.n_worse);
+  free_items(l.better, l.n_better);
   return bp_buffer_take(&b);
 }
 
@@ -1171,6 +1228,29 @@ static char *fits_sentence(const ctx *x, int h, size_t c, const char *en,
   return bp_buffer_take(&b);
 }
 
+/* How far unit u is from passing rule r, for ranking near misses that fail
+ * the same one rule: lower is closer (cheaper, larger, nearer, ...). */
+static double closeness(const bp_case *k, bp_rule r, int u,
+                        const bp_candidate *f) {
+  const bp_unit *unit = &k->units[u];
+  const bp_area *area = &k->areas[unit->area];
+  switch (r) {
+  case BP_RULE_RENT: return unit->rent;
+  case BP_RULE_ROOMS_MIN: return -unit->rooms;
+  case BP_RULE_ROOMS_MAX: return unit->rooms;
+  case BP_RULE_PERSONS: return -unit->max_persons;
+  case BP_RULE_LANGUAGE_SCHOOL: return f->minutes_language_school;
+  case BP_RULE_SCHOOL: return f->minutes_school;
+  case BP_RULE_DAYCARE: return f->minutes_daycare;
+  case BP_RULE_JOB: return f->minutes_job;
+  case BP_RULE_HEALTH: return f->minutes_health;
+  case BP_RULE_SCHOOL_SEATS: return -k->schools[area->school].free_seats;
+  case BP_RULE_DAYCARE_PLACES:
+    return area->daycare >= 0 ? -k->daycares[area->daycare].free_seats : 0;
+  default: return 0;
+  }
+}
+
 static void explain_no_candidates(const ctx *x, int h,
                                   bp_household_explanation *e) {
   const bp_case *k = x->kase;
@@ -1180,8 +1260,9 @@ static void explain_no_candidates(const ctx *x, int h,
   e->code = lock ? BP_REASON_LOCK : BP_REASON_NO_ELIGIBLE_UNIT;
 
   /* One scan of the units: per rule, how many units fail it, and how many
-   * fail it alone; the nearest unit fails the fewest rules (ties: the
-   * cheapest, then the lowest id).  For LOCK the units that only a lock
+   * fail it alone; the nearest unit fails the fewest rules (ties: where
+   * both fail the same one rule, the closer on it, e.g. the larger of two
+   * units with too few rooms; then the cheapest; then the lowest id).  For LOCK the units that only a lock
    * keeps from the household are collected instead. */
   int fails[BP_RULE_COUNT] = {0}, only[BP_RULE_COUNT] = {0};
   int best = -1, best_n = INT_MAX, n_locked = 0;
@@ -1207,8 +1288,17 @@ static void explain_no_candidates(const ctx *x, int h,
       locked_ids[n_locked] = (int)u;
     if (lock)
       n_locked++;
+    int closer = 0; /* -1: u is closer than best, 1: farther, 0: tie */
+    if (best >= 0 && n == best_n && n == 1 && single >= 0 &&
+        best_failed[single]) {
+      double cu = closeness(k, (bp_rule)single, (int)u, &f);
+      double cb = closeness(k, (bp_rule)single, best, &best_f);
+      closer = cu < cb - 1e-9 ? -1 : (cu > cb + 1e-9 ? 1 : 0);
+    }
     if (best < 0 || n < best_n ||
-        (n == best_n && k->units[u].rent < k->units[best].rent - 1e-9)) {
+        (n == best_n &&
+         (closer < 0 ||
+          (closer == 0 && k->units[u].rent < k->units[best].rent - 1e-9)))) {
       best = (int)u;
       best_n = n;
       memcpy(best_failed, failed, sizeof best_failed);
@@ -1253,6 +1343,14 @@ static void explain_no_candidates(const ctx *x, int h,
       unit_place(&b, x, best);
       say(&b, x, ", the only unit that would otherwise fit.",
           ", den eneste bolig, der ellers ville passe.");
+    } else if (n_locked == 2) {
+      say(&b, x, "The coordinator's locks rule out both units that would "
+                 "otherwise fit (",
+          "Koordinatorens låse udelukker begge boliger, der ellers ville "
+          "passe (");
+      for (int i = 0; i < n_locked; i++)
+        bp_buffer_printf(&b, "%s%s", i ? ", " : "", k->units[locked_ids[i]].id);
+      bp_buffer_append(&b, ").");
     } else {
       bp_buffer_printf(&b,
                        da(x) ? "Koordinatorens låse udelukker alle %d boliger, "
@@ -1305,10 +1403,15 @@ static void explain_no_candidates(const ctx *x, int h,
       failure_phrase(&b, x, h, best, (bp_rule)r, &best_f);
       bp_buffer_append(&b, ".");
     } else {
-      bp_buffer_printf(&b,
-                       da(x) ? "%d boliger opfylder alle andre krav, men alle "
-                             : "%d units meet every other rule, but all ",
-                       only[r]);
+      if (only[r] == 2)
+        say(&b, x, "Two units meet every other rule, but both ",
+            "To boliger opfylder alle andre krav, men begge ");
+      else
+        bp_buffer_printf(&b,
+                         da(x) ? "%d boliger opfylder alle andre krav, men "
+                                 "alle "
+                               : "%d units meet every other rule, but all ",
+                         only[r]);
       all_fail_phrase(&b, x, h, (bp_rule)r);
       say(&b, x, "; the nearest is ", "; den nærmeste er ");
       bp_buffer_append(&b, miss.data);
@@ -1355,8 +1458,118 @@ static void explain_no_candidates(const ctx *x, int h,
   bp_buffer_free(&miss);
 }
 
-static void explain_group(const ctx *x, int h, size_t first, size_t n,
-                          size_t best, bp_household_explanation *e) {
+/* The places in area a, in units that fit at least one member of group
+ * g: all of them (*total) and those no other household took (*free_places).
+ * counted is scratch, one byte per unit, left all zero. */
+static void group_places(const ctx *x, const bp_group *g, int a,
+                         unsigned char *counted, int *total,
+                         int *free_places) {
+  const bp_case *k = x->kase;
+  *total = *free_places = 0;
+  for (int pass = 0; pass < 2; pass++)
+    for (int m = 0; m < g->n_members; m++) {
+      size_t f0, nm = candidates_of(x->derived, g->members[m], &f0);
+      for (size_t i = f0; i < f0 + nm; i++) {
+        int u = x->derived->candidates[i].unit;
+        if (k->units[u].area != a || counted[u] == (pass == 0 ? 1 : 0))
+          continue;
+        counted[u] = pass == 0; /* the second pass clears the marks */
+        if (pass == 1)
+          continue;
+        int left = k->units[u].places - occupants(x->tally, u);
+        *total += k->units[u].places;
+        *free_places += left > 0 ? left : 0;
+      }
+    }
+}
+
+/* Why group g could not live in area a, where every member has a unit that
+ * fits, as a verb phrase with the area as subject ("has only 3 places that
+ * fit"): its share cap, too few places that fit, places taken by others,
+ * school seats or daycare places, or a bilingual cap. */
+static void group_obstacle(bp_buffer *b, const ctx *x, const bp_group *g,
+                           int a, int total, int free_places) {
+  const bp_case *k = x->kase;
+  const bp_tally *t = x->tally;
+  const bp_area *area = &k->areas[a];
+  int n = g->n_members;
+  int room = x->derived->area_room[a];
+  if (room != INT_MAX && room - t->area_placed[a] < n) {
+    int left = room - t->area_placed[a];
+    left = left < 0 ? 0 : left;
+    say(b, x, "has a newcomer share cap of ",
+        "har et loft over andelen af nytilkomne på ");
+    cap_percent(b, x, x->derived->area_cap[a]);
+    bp_buffer_printf(b, da(x) ? ", der kun giver plads til %d mere"
+                              : " that leaves room for only %d more",
+                     left);
+    return;
+  }
+  if (total < n) {
+    bp_buffer_printf(b, da(x) ? "har kun %d passende %s"
+                              : "has only %d %s that fit",
+                     total, da(x) ? plural(total, "plads", "pladser")
+                                  : plural(total, "place", "places"));
+    return;
+  }
+  if (free_places < n) {
+    bp_buffer_printf(b, da(x) ? "har kun %d af sine %d passende pladser ledige "
+                                "efter de andre forslag"
+                              : "has only %d of its %d places that fit still "
+                                "free after the other proposals",
+                     free_places, total);
+    return;
+  }
+  int c6 = 0, c05 = 0;
+  for (int m = 0; m < n; m++) {
+    c6 += k->households[g->members[m]].children_6_16;
+    c05 += k->households[g->members[m]].children_0_5;
+  }
+  int s = area->school;
+  if (c6 > 0 && t->school_children[s] + c6 > k->schools[s].free_seats) {
+    int left = k->schools[s].free_seats - t->school_children[s];
+    bp_buffer_printf(b, da(x) ? "har kun %d ledige pladser tilbage på %s til "
+                                "gruppens %d skolebørn"
+                              : "has only %d free seats left at %s for the "
+                                "group's %d school children",
+                     left < 0 ? 0 : left, school_name(x, s), c6);
+    return;
+  }
+  if (c6 > 0 && t->school_children[s] + c6 > x->derived->school_bilingual_room[s]) {
+    bp_buffer_printf(b, da(x) ? "ville løfte andelen af tosprogede på %s over "
+                                "loftet"
+                              : "would take the bilingual share at %s above "
+                                "its cap",
+                     school_name(x, s));
+    return;
+  }
+  int d = area->daycare;
+  if (c05 > 0 && d >= 0 && t->daycare_children[d] + c05 > k->daycares[d].free_seats) {
+    int left = k->daycares[d].free_seats - t->daycare_children[d];
+    bp_buffer_printf(b, da(x) ? "har kun %d ledige pladser tilbage i %s til "
+                                "gruppens %d småbørn"
+                              : "has only %d free places left in %s for the "
+                                "group's %d young children",
+                     left < 0 ? 0 : left, daycare_name(x, d), c05);
+    return;
+  }
+  if (c05 > 0 && d >= 0 &&
+      t->daycare_children[d] + c05 > x->derived->daycare_bilingual_room[d]) {
+    bp_buffer_printf(b, da(x) ? "ville løfte andelen af tosprogede i %s over "
+                                "loftet"
+                              : "would take the bilingual share in %s above "
+                                "its cap",
+                     daycare_name(x, d));
+    return;
+  }
+  say(b, x, "cannot give each of them a unit of its own that fits (the units "
+            "overlap, or a building limit applies)",
+      "kan ikke give hver af dem sin egen passende bolig (boligerne "
+      "overlapper, eller en grænse pr. bygning gælder)");
+}
+
+static void explain_group(const ctx *x, int h, size_t best,
+                          bp_household_explanation *e) {
   const bp_case *k = x->kase;
   const bp_group *g = &k->groups[k->households[h].group];
   /* Per area: how many members have a candidate there. */
@@ -1375,22 +1588,44 @@ static void explain_group(const ctx *x, int h, size_t first, size_t n,
       }
     }
   }
-  int best_area = -1;
-  for (size_t a = 0; a < k->n_areas; a++)
-    if (members_with[a] > 0 &&
-        (best_area < 0 || members_with[a] > members_with[best_area]))
+  /* The area to talk about: where every member has a unit that fits,
+   * preferring enough places in all, then the most free places; else the
+   * area where the most members have one. */
+  int best_area = -1, n_full = 0, best_total = 0, best_free = 0;
+  unsigned char *counted = bp_calloc(k->n_units + 1, 1);
+  for (size_t a = 0; a < k->n_areas; a++) {
+    if (members_with[a] == 0)
+      continue;
+    int total = 0, free_places = 0;
+    if (members_with[a] == g->n_members) {
+      n_full++;
+      group_places(x, g, (int)a, counted, &total, &free_places);
+    }
+    int better;
+    if (best_area < 0 || members_with[a] != members_with[best_area])
+      better = best_area < 0 || members_with[a] > members_with[best_area];
+    else if ((total >= g->n_members) != (best_total >= g->n_members))
+      better = total >= g->n_members;
+    else
+      better = free_places > best_free;
+    if (better) {
       best_area = (int)a;
+      best_total = total;
+      best_free = free_places;
+    }
+  }
+  free(counted);
 
   bp_buffer b = {0};
   bp_buffer_printf(&b,
                    da(x) ? "Gruppe %s (%d husstande) skal bo samlet i ét "
-                           "område, "
+                           "område; "
                          : "Group %s (%d households) must live together in "
-                           "one area, ",
+                           "one area; ",
                    g->id, g->n_members);
-  if (best_area < 0 || members_with[best_area] < g->n_members) {
-    say(&b, x, "but no area has a unit that fits every member",
-        "men intet område har en bolig, der passer til hver husstand");
+  if (n_full == 0) {
+    say(&b, x, "no area has a unit that fits every member",
+        "intet område har en bolig, der passer til hver husstand");
     if (best_area >= 0)
       bp_buffer_printf(&b,
                        da(x) ? "; %s kommer tættest med boliger til %d af de %d"
@@ -1398,40 +1633,45 @@ static void explain_group(const ctx *x, int h, size_t first, size_t n,
                        area_name(x, best_area), members_with[best_area],
                        g->n_members);
   } else {
-    int room = x->derived->area_room[best_area];
-    int left = room == INT_MAX ? INT_MAX
-                               : room - x->tally->area_placed[best_area];
-    bp_buffer_printf(&b,
-                     da(x) ? "og %s har boliger, der passer til hver af dem, "
-                             "men ikke til alle på én gang"
-                           : "and %s has units that fit each of them, but not "
-                             "all at once",
-                     area_name(x, best_area));
-    if (left < g->n_members) {
-      if (left < 0)
-        left = 0;
-      say(&b, x, ": its newcomer share cap (", ": loftet over andelen af nytilkomne (");
-      cap_percent(&b, x, x->derived->area_cap[best_area]);
+    if (n_full == 1)
       bp_buffer_printf(&b,
-                       da(x) ? ") giver kun plads til %d mere"
-                             : ") leaves room for only %d more",
-                       left);
-    } else {
-      say(&b, x, " (units taken by others, or school, daycare or building "
-                 "limits)",
-          " (boliger taget af andre, eller grænser for skole, dagtilbud eller "
-          "bygning)");
-    }
+                       da(x) ? "kun %s har boliger, der passer til hver af dem, "
+                               "og området "
+                             : "only %s has units that fit each of them, and "
+                               "it ",
+                       area_name(x, best_area));
+    else
+      bp_buffer_printf(&b,
+                       da(x) ? "%d områder har boliger, der passer til hver af "
+                               "dem, men intet har plads til alle på én gang: "
+                               "det nærmeste, %s, "
+                             : "%d areas have units that fit each of them, but "
+                               "none has room for all at once: the closest, "
+                               "%s, ",
+                       n_full, area_name(x, best_area));
+    group_obstacle(&b, x, g, best_area, best_total, best_free);
   }
   bp_buffer_append(&b, ".");
   e->reason = bp_buffer_take(&b);
   free(members_with);
   free(seen);
-  (void)first;
-  (void)n;
-  e->alternative_unit = x->derived->candidates[best].unit;
-  e->alternative = fits_sentence(x, h, best, "On its own, the household could have had ",
-                                 "Alene kunne husstanden have fået ");
+
+  int u = x->derived->candidates[best].unit;
+  e->alternative_unit = u;
+  char *fits = fits_sentence(x, h, best,
+                             "The best unit for this household alone is ",
+                             "Den bedste bolig for husstanden alene er ");
+  int taker = bp_tally_taken_by(x->tally, u, h);
+  if (taker >= 0) {
+    /* "... (rent ...)." -> "... (rent ...), now proposed to household H19." */
+    bp_buffer_append_n(&b, fits, strlen(fits) - 1);
+    bp_buffer_printf(&b, da(x) ? ", som nu er foreslået til husstand %s."
+                               : ", now proposed to household %s.",
+                     k->households[taker].id);
+    free(fits);
+    fits = bp_buffer_take(&b);
+  }
+  e->alternative = fits;
 }
 
 static void explain_unplaced(const ctx *x, int h, bp_household_explanation *e) {
@@ -1459,7 +1699,7 @@ static void explain_unplaced(const ctx *x, int h, bp_household_explanation *e) {
   }
   if (in_real_group(k, hh) && x->tally->group_placed[hh->group] == 0) {
     e->code = BP_REASON_GROUP;
-    explain_group(x, h, first, n, best, e);
+    explain_group(x, h, best, e);
     return;
   }
   bp_buffer b = {0};
@@ -1469,6 +1709,9 @@ static void explain_unplaced(const ctx *x, int h, bp_household_explanation *e) {
     int taker = bp_tally_taken_by(x->tally, u, h);
     if (n == 1) {
       say(&b, x, "The only unit that fits, ", "Den eneste bolig, der passer, ");
+    } else if (n == 2) {
+      say(&b, x, "Both units that fit went to other households; the better, ",
+          "Begge boliger, der passer, gik til andre husstande; den bedste, ");
     } else {
       bp_buffer_printf(&b,
                        da(x) ? "Alle %zu boliger, der passer, gik til andre "
@@ -1510,6 +1753,11 @@ static void explain_unplaced(const ctx *x, int h, bp_household_explanation *e) {
   if (n_free == 1)
     say(&b, x, "The only free unit that fits, ",
         "Den eneste ledige bolig, der passer, ");
+  else if (n_free == 2)
+    say(&b, x, "Both free units that fit are blocked by a cap or limit; the "
+               "better, ",
+        "Begge ledige boliger, der passer, er blokeret af et loft eller en "
+        "grænse; den bedste, ");
   else
     bp_buffer_printf(&b,
                      da(x) ? "Alle %d ledige boliger, der passer, er "
@@ -1814,15 +2062,16 @@ size_t bp_explain_checks(const bp_case *k, const bp_derived *derived,
       ch->holds = ch->holds && children <= left;
       const char *name = school ? school_name(x, i) : daycare_name(x, i);
       if (da(x))
-        bp_buffer_printf(&b, "%d %s; %d af de %d ledige pladser %s %s er "
-                             "tilbage til dem",
+        bp_buffer_printf(&b, "%d %s; %d af de %d ledige pladser %s %s er ikke "
+                             "taget af andre forslag",
                          children, plural(children, "barn", "børn"), left,
                          inst->free_seats, school ? "på" : "i", name);
       else
-        bp_buffer_printf(&b, "%d %s; %d of the %d free %s at %s are left for "
-                             "them",
+        bp_buffer_printf(&b, "%d %s; %d of the %d free %s %s %s are not taken "
+                             "by other proposals",
                          children, plural(children, "child", "children"), left,
-                         inst->free_seats, school ? "seats" : "places", name);
+                         inst->free_seats, school ? "seats" : "places",
+                         school ? "at" : "in", name);
       break;
     }
     case BP_RULE_LOCK:
@@ -1930,18 +2179,23 @@ size_t bp_explain_checks(const bp_case *k, const bp_derived *derived,
     if (p->max_new_per_building > 0) {
       set_num(&ch->limit, &ch->limit_kind, p->max_new_per_building);
       ch->holds = placed <= p->max_new_per_building;
-      bp_buffer_printf(&b, da(x) ? "%d nye husstande i bygningen %s i denne "
-                                   "kørsel; grænse %d"
-                                 : "%d new households in building %s this run; "
-                                   "limit %d",
-                       placed, k->buildings[unit->building_index].name,
+      bp_buffer_printf(&b, da(x) ? "%d %s i bygningen %s i denne kørsel; "
+                                   "grænse %d"
+                                 : "%d new %s in building %s this run; limit %d",
+                       placed,
+                       da(x) ? plural(placed, "ny husstand", "nye husstande")
+                             : plural(placed, "household", "households"),
+                       k->buildings[unit->building_index].name,
                        p->max_new_per_building);
     } else {
-      bp_buffer_printf(&b, da(x) ? "%d nye husstande i bygningen %s; ingen "
-                                   "grænse pr. bygning"
-                                 : "%d new households in building %s; no limit "
-                                   "per building",
-                       placed, k->buildings[unit->building_index].name);
+      bp_buffer_printf(&b, da(x) ? "%d %s i bygningen %s; ingen grænse pr. "
+                                   "bygning"
+                                 : "%d new %s in building %s; no limit per "
+                                   "building",
+                       placed,
+                       da(x) ? plural(placed, "ny husstand", "nye husstande")
+                             : plural(placed, "household", "households"),
+                       k->buildings[unit->building_index].name);
     }
   }
   ch->text = bp_buffer_take(&b);

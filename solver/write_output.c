@@ -352,7 +352,7 @@ static void json_value(cJSON *o, const char *key, bp_value_kind kind,
  * the seats or places. */
 static cJSON *json_institution(const bp_institution *inst, double cap,
                                int placed_children, int own_children,
-                               const char *free_key) {
+                               const char *free_key, const char *used_key) {
   cJSON *o = cJSON_CreateObject();
   cJSON_AddStringToObject(o, "id", inst->id);
   cJSON_AddNumberToObject(o, "before",
@@ -362,7 +362,7 @@ static cJSON *json_institution(const bp_institution *inst, double cap,
                                    inst->enrolled + placed_children));
   cJSON_AddNumberToObject(o, "cap", cap);
   cJSON_AddNumberToObject(o, free_key, inst->free_seats);
-  cJSON_AddNumberToObject(o, "seats_used", placed_children);
+  cJSON_AddNumberToObject(o, used_key, placed_children);
   cJSON_AddNumberToObject(o, "children", own_children);
   return o;
 }
@@ -410,7 +410,7 @@ static cJSON *json_proposal(const bp_run *run, const bp_tally *tally, int h,
         effects, "school",
         json_institution(&k->schools[area->school], d->school_cap[area->school],
                          tally->school_children[area->school],
-                         hh->children_6_16, "seats_free_before"));
+                         hh->children_6_16, "seats_free_before", "seats_used"));
   else
     cJSON_AddNullToObject(effects, "school");
   if (hh->children_0_5 > 0 && area->daycare >= 0)
@@ -419,7 +419,7 @@ static cJSON *json_proposal(const bp_run *run, const bp_tally *tally, int h,
         json_institution(&k->daycares[area->daycare],
                          d->daycare_cap[area->daycare],
                          tally->daycare_children[area->daycare],
-                         hh->children_0_5, "places_free_before"));
+                         hh->children_0_5, "places_free_before", "places_used"));
   else
     cJSON_AddNullToObject(effects, "daycare");
 
