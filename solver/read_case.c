@@ -331,6 +331,10 @@ static void read_table(case_reader *cr, bp_csv_table *t, const char *file,
   free(path);
   if (t->found && t->header_line)
     bp_csv_bind(t, columns, n_columns);
+  /* A required table without rows is one problem, already reported; every
+   * reference into it would only repeat it. */
+  if ((flags & BP_CSV_NEEDS_ROWS) && t->rows_seen == 0)
+    t->usable = 0;
 }
 
 static id_index index_of_stops(const case_reader *cr) {

@@ -354,10 +354,12 @@ static void process_line(csv_reader *r) {
                  "line is longer than %d KiB; is this a CSV file?",
                  BP_CSV_MAX_LINE / 1024);
     discard_row(r);
-    if (t->header_line == 0)
+    if (t->header_line == 0) {
       r->stopped = 1; /* without a header, no row can be read */
-    else if (r->parser_live)
+    } else {
+      t->rows_seen++; /* a row, if a broken one: not "no rows" */
       reader_reset_parser(r);
+    }
     return;
   }
   int blank = is_blank(line, length);
@@ -380,6 +382,7 @@ static void process_line(csv_reader *r) {
                    "runs on for more than %d KiB; is its closing quote missing?",
                    r->open_quote_line, BP_CSV_MAX_LINE / 1024);
       discard_row(r);
+      t->rows_seen += t->header_line != 0;
       r->stopped = 1;
       return;
     }
@@ -486,6 +489,7 @@ static void reader_finish(csv_reader *r) {
                  "unterminated quote: the quoted field that begins on line %d "
                  "has no closing quote",
                  r->open_quote_line);
+    t->rows_seen += t->header_line != 0;
   }
   discard_row(r);
   if (r->bad_utf8_line) {
@@ -861,12 +865,14 @@ int bp_csv_int(bp_csv_table *t, const bp_csv_row *row, int column, int min,
   long long v;
   const char *text = bp_csv_field(t, row, column);
   if (!bp_parse_int(text, &v) || v < min || v > max) {
+    /* Digits only, yet refused: too large (or beyond long long). */
+    const char *digits = text + (text[0] == '+' || text[0] == '-');
+    int all_digits = digits[0] != '\0' && strspn(digits, "0123456789") == strlen(digits);
     double d;
     const char *hint = NULL;
-    if (bp_parse_int(text, &v) && v > max)
+    if (all_digits && text[0] != '-' && (!bp_parse_int(text, &v) || v > max))
       hint = " (too large)";
-    else if (!bp_parse_int(text, &v) &&
-             bp_parse_decimal(text, t->delimiter == ';', &d))
+    else if (!all_digits && bp_parse_decimal(text, t->delimiter == ';', &d))
       hint = " (not a whole number)";
     bad_field(t, row, column, expected, hint);
     return 0;

@@ -236,7 +236,8 @@ static void test_csv_unterminated_quote(void **state) {
   bp_diagnostics diag = {0};
   bp_csv_table t;
   const char *text = "id,name\nA,ok\nB,\"Nørre\nC,d\nD,e\n";
-  assert_int_equal(read_text(text, "t.csv", 0, &t, &diag), BP_INVALID);
+  assert_int_equal(read_text(text, "t.csv", BP_CSV_NEEDS_ROWS, &t, &diag),
+                   BP_INVALID);
   expect_message(&diag, "t.csv:3:2: error: unterminated quote: the quoted field "
                         "that begins on line 3 has no closing quote");
   assert_int_equal(diag.errors, 1);
@@ -246,11 +247,35 @@ static void test_csv_unterminated_quote(void **state) {
 
   /* A quote that closes on a later line and a new one that opens there. */
   text = "id,name,x\nA,\"one\ntwo\",\"three\nfour\n";
-  assert_int_equal(read_text(text, "t.csv", 0, &t, &diag), BP_INVALID);
+  /* The only row is the broken one: no "header but no rows" on top. */
+  assert_int_equal(read_text(text, "t.csv", BP_CSV_NEEDS_ROWS, &t, &diag),
+                   BP_INVALID);
+  assert_int_equal(diag.errors, 1);
   expect_message(&diag, "t.csv:3:3: error: unterminated quote: the quoted field "
                         "that begins on line 3 has no closing quote");
   bp_csv_table_free(&t);
   bp_diagnostics_free(&diag);
+
+  /* A quote that never closes in a long file: the reader gives up after
+   * 64 KiB instead of holding the rest of the file in one field. */
+  size_t lines = 2 * BP_CSV_MAX_LINE / 100;
+  char *runaway = bp_alloc(lines * 100 + 64);
+  size_t o = (size_t)sprintf(runaway, "id,name\nA,ok\nB,\"x\n");
+  for (size_t i = 0; i < lines; i++) {
+    memset(runaway + o, 'x', 99);
+    runaway[o + 99] = '\n';
+    o += 100;
+  }
+  runaway[o] = '\0';
+  assert_int_equal(read_text(runaway, "t.csv", 0, &t, &diag), BP_INVALID);
+  expect_message(&diag, "t.csv:3:2: error: unterminated quote: the quoted field "
+                        "that begins on line 3 runs on for more than 64 KiB; is "
+                        "its closing quote missing?");
+  assert_int_equal(diag.errors, 1);
+  assert_int_equal(t.n_rows, 1);
+  bp_csv_table_free(&t);
+  bp_diagnostics_free(&diag);
+  free(runaway);
 }
 
 static void test_csv_stray_quotes(void **state) {
@@ -449,7 +474,8 @@ static void test_typed_field_messages(void **state) {
       "U1,abc,abc,flat,2,2024-02-30,-3,1.5,\n"
       ",3.5,NaN,Shared,ja,2024-02-29,,0.5,2\n"
       "U3,-1,inf,public,,,0x10,,\n"
-      "U4,999999999999,\"6234,50\",public,,,,,\n";
+      "U4,999999999999,\"6234,50\",public,,,,,\n"
+      "U5,99999999999999999999,1,public,,,,,\n";
   read_text(text, "units.csv", 0, &t, &diag);
   static const bp_csv_column columns[] = {
       {"unit_id", 1}, {"rooms", 1}, {"rent", 1}, {"kind", 1}, {"step_free", 0},
@@ -511,7 +537,9 @@ static void test_typed_field_messages(void **state) {
   expect_message(&diag, "units.csv:5:3: error: rent: expected a decimal number > 0, "
                         "found \"6234,50\" (a decimal comma is only allowed in "
                         "files separated by ';')");
-  assert_int_equal(diag.errors, 15);
+  expect_message(&diag, "units.csv:6:2: error: rooms: expected a whole number >= 1, "
+                        "found \"99999999999999999999\" (too large)");
+  assert_int_equal(diag.errors, 16);
   bp_csv_table_free(&t);
   bp_diagnostics_free(&diag);
 }
