@@ -610,14 +610,16 @@ static void block_phrase(bp_buffer *b, const ctx *x, int h, int u,
     const char *name = school ? school_name(x, i) : daycare_name(x, i);
     if (left < 0)
       left = 0;
+    char count[32];
+    snprintf(count, sizeof count, "%s%d", da(x) ? "kun " : "only ", left);
+    if (left == 0)
+      snprintf(count, sizeof count, "%s", da(x) ? "ingen" : "no");
     if (da(x))
-      bp_buffer_printf(b, "%s har %s%d ledige %s tilbage til %d %s", name,
-                       left > 0 ? "kun " : "", left,
+      bp_buffer_printf(b, "%s har %s ledige %s tilbage til %d %s", name, count,
                        plural(left, "plads", "pladser"), children,
                        plural(children, "barn", "børn"));
     else
-      bp_buffer_printf(b, "%s has %s%d free %s left for %d %s", name,
-                       left > 0 ? "only " : "", left,
+      bp_buffer_printf(b, "%s has %s free %s left for %d %s", name, count,
                        school ? plural(left, "seat", "seats")
                               : plural(left, "place", "places"),
                        children, plural(children, "child", "children"));
@@ -1500,9 +1502,13 @@ static void group_obstacle(bp_buffer *b, const ctx *x, const bp_group *g,
     say(b, x, "has a newcomer share cap of ",
         "har et loft over andelen af nytilkomne på ");
     cap_percent(b, x, x->derived->area_cap[a]);
-    bp_buffer_printf(b, da(x) ? ", der kun giver plads til %d mere"
-                              : " that leaves room for only %d more",
-                     left);
+    if (left == 0)
+      say(b, x, " that leaves no room for more",
+          ", der ikke giver plads til flere");
+    else
+      bp_buffer_printf(b, da(x) ? ", der kun giver plads til %d mere"
+                                : " that leaves room for only %d more",
+                       left);
     return;
   }
   if (total < n) {

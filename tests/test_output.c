@@ -866,6 +866,7 @@ static void json_parses_back_with_the_run_record(void **state) {
   char *text = read_file(fx->out_dir, "proposals.json");
   cJSON *root = cJSON_Parse(text);
   assert_non_null(root);
+  free(text);
   assert_true(cJSON_IsString(cJSON_GetObjectItem(root, "boplace_version")));
   cJSON *run = cJSON_GetObjectItem(root, "run");
   assert_string_equal(cJSON_GetObjectItem(run, "case_dir")->valuestring,
@@ -945,6 +946,12 @@ static void json_parses_back_with_the_run_record(void **state) {
   /* U2 is free now: a matter of cost, not taken. */
   assert_string_equal(cJSON_GetObjectItem(alt, "unit_id")->valuestring, "U2");
   assert_true(cJSON_IsNull(cJSON_GetObjectItem(alt, "taken_by")));
+  assert_true(cJSON_IsNull(cJSON_GetObjectItem(alt, "blocked_by")));
+  /* What speaks against U2 and what for it, against the chosen U1. */
+  const char *alt_text = cJSON_GetObjectItem(alt, "text")->valuestring;
+  if (!strstr(alt_text, "was not chosen: 6 min more travel; in its favour: DKK 900 "
+                    "less rent."))
+    fail_msg("alternative: %s", alt_text);
 
   cJSON *unplaced = cJSON_GetObjectItem(root, "unplaced");
   assert_int_equal(cJSON_GetArraySize(unplaced), 1);
@@ -956,7 +963,6 @@ static void json_parses_back_with_the_run_record(void **state) {
   assert_string_equal(cJSON_GetObjectItem(miss, "unit_id")->valuestring, "U2");
   assert_true(cJSON_IsArray(cJSON_GetObjectItem(miss, "failed_rules")));
   cJSON_Delete(root);
-  free(text);
 }
 
 static void unplaced_csv_columns_and_codes(void **state) {
