@@ -446,12 +446,12 @@ static void unit_place(bp_buffer *b, const ctx *x, int u) {
 /* "3-room public flat U017 in Kirkeby" */
 static void unit_description(bp_buffer *b, const ctx *x, int u) {
   const bp_unit *unit = &x->kase->units[u];
+  /* Transit is said to be temporary later in the sentence. */
   static const char *en[] = {"public flat", "private rental flat",
                              "senior flat", "room in shared housing",
-                             "transit flat (temporary)"};
+                             "transit flat"};
   static const char *dk[] = {"almen bolig", "privat lejebolig", "ældrebolig",
-                             "værelse i en delebolig",
-                             "transitbolig (midlertidig)"};
+                             "værelse i delebolig", "transitbolig"};
   int kind = unit->kind < BP_UNIT_KIND_COUNT ? (int)unit->kind : 0;
   if (unit->kind != BP_UNIT_SHARED)
     bp_buffer_printf(b, "%d-%s ", unit->rooms, da(x) ? "værelses" : "room");
@@ -1256,7 +1256,6 @@ static double closeness(const bp_case *k, bp_rule r, int u,
 static void explain_no_candidates(const ctx *x, int h,
                                   bp_household_explanation *e) {
   const bp_case *k = x->kase;
-  const bp_household *hh = &k->households[h];
   int lock = x->derived->eligible_ignoring_locks &&
              x->derived->eligible_ignoring_locks[h] > 0;
   e->code = lock ? BP_REASON_LOCK : BP_REASON_NO_ELIGIBLE_UNIT;
@@ -1391,7 +1390,6 @@ static void explain_no_candidates(const ctx *x, int h,
 
   bp_buffer miss = {0};
   miss_description(&miss, x, h, best, best_failed, &best_f);
-  (void)hh;
 
   if (best_n == 1) {
     int r = 0;
@@ -1773,11 +1771,18 @@ static void explain_unplaced(const ctx *x, int h, bp_household_explanation *e) {
                      n_free);
   unit_place(&b, x, u);
   if (block == BP_BLOCK_NONE) {
-    if (x->solution && x->solution->status != BP_SOLVE_OPTIMAL)
+    bp_solve_status status =
+        x->solution ? x->solution->status : BP_SOLVE_OPTIMAL;
+    if (status == BP_SOLVE_FEASIBLE)
       say(&b, x, ", breaks no limit on its own, but the solver stopped at its "
                  "time limit before placing the household there",
           ", bryder ingen grænse alene, men løseren stoppede ved sin "
           "tidsgrænse, før husstanden blev placeret der");
+    else if (status != BP_SOLVE_OPTIMAL)
+      say(&b, x, ", breaks no limit on its own, but the solver found no plan "
+                 "that keeps every rule and lock",
+          ", bryder ingen grænse alene, men løseren fandt ingen plan, der "
+          "overholder alle regler og låse");
     else
       say(&b, x, ", breaks no limit on its own, but not together with the "
                  "other placements",
