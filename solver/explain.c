@@ -1369,7 +1369,13 @@ static void explain_no_candidates(const ctx *x, int h,
       unit_place(&b, x, best);
       say(&b, x, " would fit (", " passe (");
       rent_of_max(&b, x, h, best);
-      bp_buffer_append(&b, ").");
+      bp_buffer_append(&b, ")");
+      int taker = bp_tally_taken_by(x->tally, best, h);
+      if (taker >= 0)
+        bp_buffer_printf(&b, da(x) ? ", men den er nu foreslået til husstand %s"
+                                   : ", but it is now proposed to household %s",
+                         k->households[taker].id);
+      bp_buffer_append(&b, ".");
     } else {
       say(&b, x, "No unit would fit without the locks either.",
           "Ingen bolig ville passe uden låsene heller.");
@@ -1924,16 +1930,20 @@ size_t bp_explain_checks(const bp_case *k, const bp_derived *derived,
         break;
       }
       set_num(&ch->value, &ch->value_kind, unit->rooms);
+      bp_buffer_printf(&b, "%d %s; ", unit->rooms,
+                       da(x) ? plural(unit->rooms, "værelse", "værelser")
+                             : plural(unit->rooms, "room", "rooms"));
       if (r == BP_RULE_ROOMS_MIN) {
         set_num(&ch->limit, &ch->limit_kind, bp_rooms_needed(hh, p));
-        bp_buffer_printf(&b, da(x) ? "%d værelser; kræver mindst %d"
-                                   : "%d rooms; needs at least %d",
-                         unit->rooms, bp_rooms_needed(hh, p));
+        bp_buffer_printf(&b, da(x) ? "kræver mindst %d" : "needs at least %d",
+                         bp_rooms_needed(hh, p));
       } else {
         set_num(&ch->limit, &ch->limit_kind, bp_rooms_allowed(hh, p));
-        bp_buffer_printf(&b, da(x) ? "%d værelser; højst %d til %d personer"
-                                   : "%d rooms; at most %d for %d persons",
-                         unit->rooms, bp_rooms_allowed(hh, p), persons);
+        bp_buffer_printf(&b, da(x) ? "højst %d til %d %s"
+                                   : "at most %d for %d %s",
+                         bp_rooms_allowed(hh, p), persons,
+                         da(x) ? plural(persons, "person", "personer")
+                               : plural(persons, "person", "persons"));
       }
       break;
     case BP_RULE_RENT:
