@@ -105,11 +105,12 @@ static int solve_tier(bp_model *m, bp_tier tier, const double *start,
   ip.cb_info = &search;
   ip.mip_gap = mip_gap;
   ip.tm_lim = milliseconds_left(deadline);
-  /* Cuts help the set-partitioning structure of groups and places. */
+  /* Cuts help the packing structure of places, caps and groups.  Not cover
+   * cuts: GLPK 5.0's cover generator fails an assertion (glp_cov_init) on
+   * some of our models and aborts the process. */
   ip.gmi_cuts = GLP_ON;
   ip.mir_cuts = GLP_ON;
   ip.clq_cuts = GLP_ON;
-  ip.cov_cuts = GLP_ON;
   ip.fp_heur = GLP_ON;
   if (lp_status == GLP_OPT || lp_status == GLP_FEAS || lp_status == GLP_UNBND) {
     ret = glp_intopt(P, &ip);
