@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glpk.h>
+
 #include "boplace.h"
 #include "export.h"
 
@@ -425,9 +427,9 @@ int main(int argc, char **argv) {
     return 0; /* --help was printed */
   if (parsed > 0)
     return parsed;
-  if (strcmp(o.command, "run") == 0)
-    return command_run(&o);
-  if (strcmp(o.command, "check") == 0)
-    return command_check(&o);
-  return command_export(&o);
+  int status = strcmp(o.command, "run") == 0     ? command_run(&o)
+               : strcmp(o.command, "check") == 0 ? command_check(&o)
+                                                 : command_export(&o);
+  glp_free_env(); /* GLPK's own environment, so valgrind shows nothing left */
+  return status;
 }
