@@ -131,7 +131,9 @@ static void proposal_fields(const bp_run *run, const bp_tally *tally, int h,
   fields[P_UNIT] = bp_strdup(unit->id);
   fields[P_AREA] = bp_strdup(area->id);
   fields[P_PERSONS] = bp_format("%d", bp_persons(hh));
-  fields[P_ROOMS] = bp_format("%d", unit->rooms);
+  /* The rooms the household gets: a place in a shared unit is one room
+   * (SPEC.md rule 2), whatever the size of the unit. */
+  fields[P_ROOMS] = bp_format("%d", unit->kind == BP_UNIT_SHARED ? 1 : unit->rooms);
   fields[P_RENT] = plain_number(unit->rent, 2);
   fields[P_MAX_RENT] = plain_number(hh->max_rent, 2);
   fields[P_SCHOOL] = bp_strdup(hh->children_6_16 > 0
