@@ -17,6 +17,7 @@
 #include <glpk.h>
 
 #include "boplace.h"
+#include "command.h"
 #include "export.h"
 
 #define VERSION "0.1.0"
@@ -408,6 +409,15 @@ static int command_export(const options *o) {
   return status;
 }
 
+/* Commands in files of their own (command.h), each parsing its own
+ * arguments from its name on. */
+static const struct {
+  const char *name;
+  int (*run)(int argc, char **argv);
+} other_commands[] = {
+    {NULL, NULL}, /* the end; add new commands above this line */
+};
+
 int main(int argc, char **argv) {
   if (argc < 2)
     return usage("no command given", NULL);
@@ -420,6 +430,12 @@ int main(int argc, char **argv) {
     printf("boplace %s\n", VERSION);
     return 0;
   }
+  for (size_t c = 0; other_commands[c].name; c++)
+    if (strcmp(argv[1], other_commands[c].name) == 0) {
+      int status = other_commands[c].run(argc - 1, argv + 1);
+      glp_free_env();
+      return status;
+    }
   options o;
   const char *help = NULL;
   int parsed = parse_options(argc, argv, &o, &help);

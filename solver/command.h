@@ -1,0 +1,13 @@
+/**
+ * @file command.h
+ * @brief Subcommands that live in their own files and parse their own
+ *        arguments (argv[0] is the command's name).  main.c dispatches to
+ *        them from its table; each returns a process exit status (SPEC.md:
+ *        0 done, 1 usage, 2 invalid input, 3 failure).
+ */
+#ifndef BOPLACE_COMMAND_H
+#define BOPLACE_COMMAND_H
+
+/* Each command: int bp_command_NAME(int argc, char **argv); */
+
+#endif
