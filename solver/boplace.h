@@ -410,6 +410,20 @@ bp_status bp_explain(const bp_case *kase, const bp_derived *derived,
 bp_status bp_write_outputs(const bp_run *run, const char *out_dir,
                            bp_diagnostics *diag);
 
+/** What the command line may change about a case as it is loaded. */
+typedef struct {
+  const char *policy;  /**< policy file instead of CASE_DIR/policy.json */
+  int language;        /**< -1 = the policy's */
+  double time_limit_s; /**< <= 0 = the policy's */
+} bp_load_options;
+
+/** The pipeline (pipeline.c): read and derive; then solve and explain.
+ *  Diagnostics collect in run->diagnostics; bp_run_free frees it all. */
+bp_status bp_load(const char *case_dir, const bp_load_options *options,
+                  bp_run *run);
+bp_status bp_solve_and_explain(bp_run *run);
+void bp_run_free(bp_run *run);
+
 /** Asks a running bp_solve() to stop and keep the best proposal found so
  *  far.  Async-signal-safe: main.c calls it on SIGINT. */
 void bp_request_stop(void);

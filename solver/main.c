@@ -191,19 +191,10 @@ static int parse_options(int argc, char **argv, options *o, const char **help) {
   return 0;
 }
 
-/* Reads and derives: the part every command shares.  Diagnostics are
- * printed here, sorted, so every command reports problems the same way. */
+/* Reads and derives: the part every command shares. */
 static bp_status load(const options *o, bp_run *run) {
-  bp_status status = bp_read_case(o->case_dir, o->policy, &run->kase,
-                                  &run->diagnostics);
-  if (status == BP_OK) {
-    if (o->language >= 0)
-      run->kase.policy.language = (bp_language)o->language;
-    if (o->time_limit > 0)
-      run->kase.policy.time_limit_s = o->time_limit;
-    status = bp_derive(&run->kase, &run->derived, &run->diagnostics);
-  }
-  return status;
+  bp_load_options lo = {o->policy, o->language, o->time_limit};
+  return bp_load(o->case_dir, &lo, run);
 }
 
 static void print_diagnostics(bp_run *run, bp_status status) {
@@ -352,31 +343,21 @@ static void on_interrupt(int signal_number) {
 
 static int command_run(const options *o) {
   bp_run run;
-  memset(&run, 0, sizeof run);
   signal(SIGINT, on_interrupt);
   bp_status status = load(o, &run);
   if (status == BP_OK)
-    status = bp_solve(&run.kase, &run.derived, &run.solution, &run.diagnostics);
-  if (status == BP_OK)
-    status = bp_explain(&run.kase, &run.derived, &run.solution,
-                        &run.explanation, &run.diagnostics);
+    status = bp_solve_and_explain(&run);
   if (status == BP_OK)
     status = bp_write_outputs(&run, o->out_dir, &run.diagnostics);
   print_diagnostics(&run, status);
   if (status == BP_OK)
     print_summary(&run, o->out_dir);
-  if (run.explanation.households)
-    bp_explanation_free(&run.explanation, run.kase.n_households);
-  bp_solution_free(&run.solution);
-  bp_derived_free(&run.derived);
-  bp_case_free(&run.kase);
-  bp_diagnostics_free(&run.diagnostics);
+  bp_run_free(&run);
   return status;
 }
 
 static int command_check(const options *o) {
   bp_run run;
-  memset(&run, 0, sizeof run);
   bp_status status = load(o, &run);
   print_diagnostics(&run, status);
   if (status == BP_OK) {
@@ -389,23 +370,18 @@ static int command_check(const options *o) {
              run.diagnostics.warnings == 1 ? "" : "s");
     printf("\n");
   }
-  bp_derived_free(&run.derived);
-  bp_case_free(&run.kase);
-  bp_diagnostics_free(&run.diagnostics);
+  bp_run_free(&run);
   return status;
 }
 
 static int command_export(const options *o) {
   bp_run run;
-  memset(&run, 0, sizeof run);
   bp_status status = load(o, &run);
   if (status == BP_OK)
     status = bp_export(&run.kase, &run.derived, o->export_path,
                        &run.diagnostics);
   print_diagnostics(&run, status);
-  bp_derived_free(&run.derived);
-  bp_case_free(&run.kase);
-  bp_diagnostics_free(&run.diagnostics);
+  bp_run_free(&run);
   return status;
 }
 
