@@ -63,9 +63,21 @@ def half(rng, lo, hi):
     return rng.randint(int(lo * 2), int(hi * 2)) / 2.0
 
 
-def gen_case(rng):
+SIZES = {
+    # tiny: enumerable; medium: for checks that need no enumeration
+    "tiny": {"stops": (3, 5), "extra_links": (0, 3), "schools": (1, 2),
+             "daycares": (1, 1), "areas": (2, 3), "units": (2, 8),
+             "households": (1, 6), "groups": 2},
+    "medium": {"stops": (6, 12), "extra_links": (3, 10), "schools": (1, 3),
+               "daycares": (1, 2), "areas": (3, 7), "units": (15, 45),
+               "households": (8, 25), "groups": 4},
+}
+
+
+def gen_case(rng, size="tiny"):
+    z = SIZES[size]
     case = {}
-    n_stops = rng.randint(3, 5)
+    n_stops = rng.randint(*z["stops"])
     stops = ["S%d" % i for i in range(1, n_stops + 1)]
     case["stops"] = [{"stop_id": s, "name": "Stop " + s,
                       "lat": round(55 + rng.random(), 5) if rng.random() < .7
@@ -81,7 +93,7 @@ def gen_case(rng):
             links.append({"from_stop": a, "to_stop": b,
                           "minutes": half(rng, 1, 15),
                           "both_ways": rng.choice([None, 1, 1, 1, 0])})
-    for _ in range(rng.randint(0, 3)):
+    for _ in range(rng.randint(*z["extra_links"])):
         a, b = rng.sample(stops, 2)
         links.append({"from_stop": a, "to_stop": b,
                       "minutes": half(rng, 1, 20),
@@ -116,10 +128,11 @@ def gen_case(rng):
 
     case["schools"] = [institution("Skole", i, "school_id", "free_seats",
                                    "pupils", "bilingual_pupils")
-                       for i in range(1, rng.randint(1, 2) + 1)]
+                       for i in range(1, rng.randint(*z["schools"]) + 1)]
     case["daycares"] = [institution("Dag", i, "daycare_id", "free_places",
                                     "children", "bilingual_children")
-                        for i in range(1, (1 if rng.random() < 0.85 else 0) + 1)]
+                        for i in range(1, (rng.randint(*z["daycares"])
+                                           if rng.random() < 0.85 else 0) + 1)]
     for d in case["daycares"]:
         d["free_places"] = rng.choice([0, 1, 2, 2, 3, 4, 10])
     has_daycares = rng.random() < 0.85
@@ -127,12 +140,12 @@ def gen_case(rng):
         case["daycares"] = None  # no daycares.csv at all
 
     areas = []
-    for i in range(1, rng.randint(2, 3) + 1):
+    for i in range(1, rng.randint(*z["areas"]) + 1):
         households = rng.choice([0, 10, 20, 40, 100, 100, 200, 400, 400])
         newcomers = rng.randint(0, max(0, households // 6)) \
             if rng.random() < 0.7 else 0
         areas.append({
-            "area_id": "A%d" % i, "name": NAMES[i],
+            "area_id": "A%d" % i, "name": NAMES[i % len(NAMES)],
             "households": households, "newcomer_households": newcomers,
             "school_id": rng.choice(case["schools"])["school_id"],
             "daycare_id": (rng.choice(case["daycares"])["daycare_id"]
@@ -147,8 +160,8 @@ def gen_case(rng):
     area_ids = [a["area_id"] for a in areas]
 
     households = []
-    n_h = rng.randint(1, 6)
-    group_names = ["G1", "G2"]
+    n_h = rng.randint(*z["households"])
+    group_names = ["G%d" % g for g in range(1, z["groups"] + 1)]
     for i in range(1, n_h + 1):
         adults = rng.choice([1, 1, 1, 1, 2, 2, 0])
         c05 = rng.choice([0, 0, 0, 0, 0, 1, 2])
@@ -175,7 +188,7 @@ def gen_case(rng):
     case["households"] = households
 
     units = []
-    for i in range(1, rng.randint(2, 8) + 1):
+    for i in range(1, rng.randint(*z["units"]) + 1):
         kind = rng.choice(["public"] * 4 + ["private"] * 2 + ["senior"] +
                           ["shared"] * 2 + ["transit"] * 2)
         places = rng.choice([1, 2, 2, 3]) if kind == "shared" else None
@@ -302,10 +315,11 @@ def reachable(links, start):
     return seen
 
 
-def add_locks(rng, case, case_dir):
+def add_locks(rng, case, case_dir, feasible=None, keep_infeasible=True):
     """Adds locks.csv to a written case: forbid locks on random pairs and
     place locks only on pairs that are eligible, one per household, never
-    more than a unit's places, and only if the case stays feasible."""
+    more than a unit's places, and only if the case stays feasible:
+    feasible(case_dir) decides, by default by enumeration."""
     if rng.random() >= 0.3:
         return
     kase = bc.Case(case_dir)
@@ -334,8 +348,13 @@ def add_locks(rng, case, case_dir):
     write_table(rng, os.path.join(case_dir, "locks.csv"),
                 ["household_id", "unit_id", "action"], case["locks"], [])
     if place_locks:
-        # Place locks must leave some feasible assignment.
-        if enumerate_best(bc.Case(case_dir))["best"] is None:
+        # Place locks that cannot all be kept make the input invalid (exit 2,
+        # data/README.md).  Half of such cases are kept to test just that;
+        # the other half lose their place locks.
+        if feasible is None:
+            feasible = enumerate_feasible
+        if not feasible(case_dir) and (not keep_infeasible or
+                                       rng.random() < 0.5):
             case["locks"] = locks
             write_table(rng, os.path.join(case_dir, "locks.csv"),
                         ["household_id", "unit_id", "action"], locks, [])
@@ -619,9 +638,27 @@ def check_case(case_dir, out_dir, expected=None):
     if os.path.exists(out_dir):
         shutil.rmtree(out_dir)
     proc = run_program(case_dir, out_dir)
+    stderr = proc.stderr.decode("utf-8", "replace")[-3000:]
+    if expected["best"] is None:
+        # Only place locks can make a generated case infeasible: they cannot
+        # all be kept, which is an input error, with nothing written.
+        problems = []
+        if proc.returncode != 2:
+            problems.append("the place locks %s cannot all be kept (no "
+                            "feasible assignment), expected exit 2, got "
+                            "exit %d" % (sorted(case.place_lock.items()),
+                                         proc.returncode))
+        for name in ("proposals.csv", "unplaced.csv", "proposals.json"):
+            if os.path.exists(os.path.join(out_dir, name)) and \
+                    proc.returncode == 2:
+                problems.append("exit 2 but %s was written" % name)
+        if proc.returncode == 0:
+            problems += ["check_outputs: " + v for v in
+                         bc.check_outputs(case_dir, out_dir, case=case)]
+        return problems
     if proc.returncode != 0:
-        return ["exit %d (expected 0); stderr:\n%s" % (
-            proc.returncode, proc.stderr.decode("utf-8", "replace")[-3000:])]
+        return ["exit %d (expected 0); stderr:\n%s" % (proc.returncode,
+                                                        stderr)]
     return compare(case, case_dir, out_dir, expected)
 
 
@@ -777,8 +814,10 @@ def self_test(n, seed):
                 failed += 1
                 continue
         if res["best"] is None:
-            print("SELF-TEST FAIL %s: no feasible assignment" % case_dir)
-            failed += 1
+            # Without place locks the empty assignment is always feasible.
+            if not case.place_lock:
+                print("SELF-TEST FAIL %s: no feasible assignment" % case_dir)
+                failed += 1
             continue
         out_dir = os.path.join(case_dir, "out")
         write_reference_outputs(case, res["assign"], out_dir)
@@ -822,10 +861,15 @@ def self_test(n, seed):
 
 # ---------------------------------------------------------------------------
 
-def generate(rng, case_dir):
-    spec = gen_case(rng)
+def enumerate_feasible(case_dir):
+    return enumerate_best(bc.Case(case_dir))["best"] is not None
+
+
+def generate(rng, case_dir, size="tiny", feasible=None,
+             keep_infeasible=True):
+    spec = gen_case(rng, size)
     write_case(rng, spec, case_dir)
-    add_locks(rng, spec, case_dir)
+    add_locks(rng, spec, case_dir, feasible, keep_infeasible)
     return spec
 
 

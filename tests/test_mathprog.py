@@ -324,7 +324,7 @@ def main():
         case_dir = os.path.join(tmp, "case%03d" % i)
         work = os.path.join(tmp, "work%03d" % i)
         os.makedirs(work)
-        tbf.generate(rng, case_dir)
+        tbf.generate(rng, case_dir, keep_infeasible=False)
         expected = tbf.enumerate_best(bc.Case(case_dir))
         if args.self_test:
             fn = (lambda c=case_dir, w=work, e=expected:
