@@ -1,7 +1,8 @@
 """MathProg cross-check: glpsol on models/boplace.mod against the C model.
 
-For a handful of small cases (the brute-force generator's, and the sample
-in data/sample when it exists) this test
+For a handful of cases (the brute-force generator's tiny ones, a few of
+its medium ones with 8-25 households, and the sample in data/sample) this
+test
 
   1. runs `$BOPLACE run CASE -o OUT` and reads the tier values from
      OUT/proposals.json (run.solver.tiers.{housed,waiting,permanent,soft}
@@ -10,7 +11,8 @@ in data/sample when it exists) this test
      section 7) and solves models/boplace.mod with glpsol for tier 1..4,
      each tier with the previous tiers' optima as v1..v3 (C15);
   3. asserts that each tier's optimum equals the C value: tiers 1-3
-     exactly, the soft tier within 1e-6 relative.
+     exactly, the soft tier within 1e-6 relative; and that check_outputs()
+     finds no violation in the run's outputs.
 
 Two further checks need no C code at all, so they also tell a fault in the
 program from a fault in boplace.mod:
@@ -46,6 +48,7 @@ EXAMPLE = os.path.join(SOURCE, "models", "boplace_example.dat")
 # The hand-worked optima of models/boplace_example.dat (see its header).
 EXAMPLE_TIERS = (3, 135, 2, 13.636345282)
 N_CASES = 25
+N_MEDIUM = 6     # medium cases (8-25 households, 15-45 units): no enumeration
 SEED = 7001
 TIER_NAMES = ("housed", "waiting", "permanent", "soft")
 SOFT_RTOL = 1e-6
@@ -241,6 +244,8 @@ def check_program_case(case_dir, workdir, own_data=True, expected=None):
     if proc.returncode != 0:
         return ["boplace run exit %d: %s" % (
             proc.returncode, proc.stderr.decode("utf-8", "replace")[-2000:])]
+    problems += ["check_outputs: " + v
+                 for v in bc.check_outputs(case_dir, out_dir)]
     c = c_tiers(out_dir)
     dat = os.path.join(workdir, "export.dat")
     proc = subprocess.run([exe, "export", case_dir, dat],
@@ -263,6 +268,22 @@ def check_program_case(case_dir, workdir, own_data=True, expected=None):
     return problems
 
 
+def glpsol_feasible(case_dir):
+    """Whether the case (place locks included) has a feasible assignment,
+    by glpsol on our own data file: the feasibility test for cases too big
+    to enumerate."""
+    work = tempfile.mkdtemp(prefix="boplace_feasible_")
+    try:
+        own = os.path.join(work, "own.dat")
+        write_dat(bc.Case(case_dir), own)
+        glpsol(own, 1, [], work)
+        return True
+    except RuntimeError:
+        return False
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def check_own_case(case_dir, workdir, expected):
     """No program: glpsol on our own data file vs the enumeration."""
     own = os.path.join(workdir, "own.dat")
@@ -277,6 +298,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cases", type=int, default=N_CASES)
     ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--medium", type=int, default=N_MEDIUM)
     ap.add_argument("--self-test", action="store_true",
                     help="no program: check boplace.mod against the "
                     "hand-worked example and the enumeration only")
@@ -335,6 +357,19 @@ def main():
         else:
             continue
         if record("generated case %d (%s)" % (i, case_dir), fn, case_dir):
+            shutil.rmtree(work, ignore_errors=True)
+            shutil.rmtree(case_dir, ignore_errors=True)
+
+    for i in range(args.medium if have_program and not args.self_test
+                   else 0):
+        case_dir = os.path.join(tmp, "medium%03d" % i)
+        work = os.path.join(tmp, "mwork%03d" % i)
+        os.makedirs(work)
+        tbf.generate(rng, case_dir, "medium", feasible=glpsol_feasible,
+                     keep_infeasible=False)
+        if record("medium case %d (%s)" % (i, case_dir),
+                  lambda c=case_dir, w=work: check_program_case(c, w),
+                  case_dir):
             shutil.rmtree(work, ignore_errors=True)
             shutil.rmtree(case_dir, ignore_errors=True)
 
