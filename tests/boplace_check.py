@@ -684,6 +684,23 @@ def read_assignment(out_dir):
     return {r.get("household_id", ""): r.get("unit_id", "") for r in rows}
 
 
+def expected_reason_code(case, assign, hid):
+    """The reason code of unplaced household hid, decided in the order of
+    data/OUTPUTS.md ('Reason codes'): the first that applies."""
+    eligible = case.eligible_units(hid)
+    if not eligible:
+        if case.eligible_units(hid, ignore_locks=True):
+            return "LOCK"
+        return "NO_ELIGIBLE_UNIT"
+    group = case.households[hid]["group"]
+    if group is not None and len(case.groups[group]) >= 2:
+        return "GROUP"
+    unit_k = case.counts(assign)[3]
+    if all(unit_k[u] >= case.units[u]["places"] for u in eligible):
+        return "OUTCOMPETED"
+    return "CAP_BINDING"
+
+
 def check_outputs(case_dir, out_dir, policy_path=None, case=None):
     """Every check of the module docstring; returns a list of violations
     (empty = the outputs are right)."""
@@ -743,6 +760,14 @@ def check_outputs(case_dir, out_dir, policy_path=None, case=None):
         if hid in case.households:
             assign[hid] = uid
     out.extend(assignment_violations(case, assign))
+    for r in unplaced:
+        hid = r["household_id"]
+        if hid in case.households and hid not in assign:
+            want = expected_reason_code(case, assign, hid)
+            if r["reason_code"] != want:
+                out.append("unplaced.csv: %s has reason_code %s, expected %s"
+                           " (data/OUTPUTS.md, 'Reason codes')"
+                           % (hid, r["reason_code"], want))
 
     # Figures.
     area_k = case.counts(assign)[0]

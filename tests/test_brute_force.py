@@ -753,7 +753,8 @@ def write_reference_outputs(case, assign, out_dir):
         w.writerow(bc.UNPLACED_COLUMNS)
         for h in sorted(case.households):
             if h not in assign:
-                w.writerow([h, "OUTCOMPETED", "Someone else, sorry."])
+                w.writerow([h, bc.expected_reason_code(case, assign, h),
+                            "Not this week, sorry."])
     t = bc.tiers(case, assign)
     with open(os.path.join(out_dir, "proposals.json"), "w") as f:
         json.dump({"run": {"solver": {"tiers": {
