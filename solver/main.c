@@ -19,6 +19,7 @@
 #include "boplace.h"
 #include "command.h"
 #include "export.h"
+#include "greedy.h"
 
 #define VERSION "0.1.0"
 
@@ -28,6 +29,7 @@ static const char *main_help =
     "\n"
     "SYNOPSIS\n"
     "    boplace run CASE_DIR [-o OUT_DIR] [--policy FILE] [--lang en|da] [--time-limit S]\n"
+    "                [--method optimizer|greedy]\n"
     "    boplace check CASE_DIR [--policy FILE]\n"
     "    boplace export CASE_DIR FILE.lp|FILE.mps|FILE.dat [--policy FILE]\n"
     "    boplace --help | --version\n"
@@ -68,6 +70,7 @@ static const char *run_help =
     "\n"
     "SYNOPSIS\n"
     "    boplace run CASE_DIR [-o OUT_DIR] [--policy FILE] [--lang en|da] [--time-limit S]\n"
+    "                [--method optimizer|greedy]\n"
     "\n"
     "OPTIONS\n"
     "    -o, --out OUT_DIR   where to write the outputs (default: out). Created\n"
@@ -79,6 +82,13 @@ static const char *run_help =
     "    --time-limit S      stop the solver after S seconds and keep the best\n"
     "                        proposal found; the summary reports the gap\n"
     "                        (overrides the policy's \"time_limit_s\").\n"
+    "    --method optimizer|greedy\n"
+    "                        optimizer (the default) solves the model of\n"
+    "                        models/formulation.md. greedy is the hand method,\n"
+    "                        the benchmark's baseline: longest waiting first,\n"
+    "                        each household the cheapest unit that keeps every\n"
+    "                        rule, given those placed before it. It keeps every\n"
+    "                        hard rule but may house fewer; no gap is reported.\n"
     "\n"
     "OUTPUTS\n"
     "    proposals.csv   one row per household proposed a unit, with the reason\n"
@@ -125,6 +135,7 @@ typedef struct {
   const char *export_path;
   int language; /* -1 = from the policy */
   double time_limit; /* < 0 = from the policy */
+  int greedy;        /* run --method greedy: the hand method (greedy.h) */
 } options;
 
 static int usage(const char *message, const char *detail) {
@@ -173,6 +184,13 @@ static int parse_options(int argc, char **argv, options *o, const char **help) {
       if (!value || *end || !(s > 0) || !isfinite(s))
         return usage("--time-limit takes a number of seconds > 0", NULL);
       o->time_limit = s;
+      i++;
+    } else if (strcmp(a, "--method") == 0) {
+      if (strcmp(o->command, "run") != 0)
+        return usage("--method is an option of run", NULL);
+      if (!value || (strcmp(value, "optimizer") && strcmp(value, "greedy")))
+        return usage("--method takes optimizer or greedy", NULL);
+      o->greedy = strcmp(value, "greedy") == 0;
       i++;
     } else if (a[0] == '-' && a[1]) {
       return usage("unknown option: ", a);
@@ -279,7 +297,7 @@ static const char *decimal(char *buf, size_t size, double value, int digits,
   return buf;
 }
 
-static void print_summary(const bp_run *run, const char *out_dir) {
+static void print_summary(const bp_run *run, const char *out_dir, int greedy) {
   const bp_case *k = &run->kase;
   const bp_solution *s = &run->solution;
   int da = k->policy.language == BP_LANG_DA;
@@ -324,7 +342,12 @@ static void print_summary(const bp_run *run, const char *out_dir) {
   char gap[32], seconds[32];
   decimal(gap, sizeof gap, 100.0 * s->gap, 2, da);
   decimal(seconds, sizeof seconds, s->seconds, 2, da);
-  printf(da ? "Løser: %s, gab %s %%, %s s (model %d rækker, %d søjler)\n"
+  if (greedy)
+    printf(da ? "Metode: grådig (håndmetoden, ingen optimering), %s s\n"
+              : "Method: greedy (the hand method, not optimised), %s s\n",
+           seconds);
+  else
+    printf(da ? "Løser: %s, gab %s %%, %s s (model %d rækker, %d søjler)\n"
             : "Solver: %s, gap %s%%, %s s (model %d rows, %d columns)\n",
          status, gap, seconds, s->rows, s->columns);
   printf(da ? "Resultater: %s/proposals.csv, %s/unplaced.csv, %s/proposals.json\n"
@@ -346,12 +369,13 @@ static int command_run(const options *o) {
   signal(SIGINT, on_interrupt);
   bp_status status = load(o, &run);
   if (status == BP_OK)
-    status = bp_solve_and_explain(&run);
+    status = o->greedy ? bp_greedy_and_explain(&run)
+                       : bp_solve_and_explain(&run);
   if (status == BP_OK)
     status = bp_write_outputs(&run, o->out_dir, &run.diagnostics);
   print_diagnostics(&run, status);
   if (status == BP_OK)
-    print_summary(&run, o->out_dir);
+    print_summary(&run, o->out_dir, o->greedy);
   bp_run_free(&run);
   return status;
 }

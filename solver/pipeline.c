@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "boplace.h"
+#include "greedy.h"
 
 bp_status bp_load(const char *case_dir, const bp_load_options *options,
                   bp_run *run) {
@@ -25,6 +26,15 @@ bp_status bp_load(const char *case_dir, const bp_load_options *options,
 bp_status bp_solve_and_explain(bp_run *run) {
   BP_CALL(bp_solve(&run->kase, &run->derived, &run->solution,
                    &run->diagnostics));
+  return bp_explain(&run->kase, &run->derived, &run->solution,
+                    &run->explanation, &run->diagnostics);
+}
+
+/* `boplace run --method greedy`: the hand method instead of the optimizer,
+ * explained and written like any proposal. */
+bp_status bp_greedy_and_explain(bp_run *run) {
+  BP_CALL(bp_greedy(&run->kase, &run->derived, &run->solution,
+                    &run->diagnostics));
   return bp_explain(&run->kase, &run->derived, &run->solution,
                     &run->explanation, &run->diagnostics);
 }
