@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Bad input, one class at a time, through `boplace check`.
+"""Bad input, one class at a time, through `boplace check` and `boplace run`.
 
 Each check copies the tiny valid case in data/bad/valid to a temporary
 directory, breaks one thing, runs `$BOPLACE check CASE_DIR` and asserts the
@@ -7,6 +7,13 @@ exit status (2 = invalid input, 0 = valid with warnings) and that stderr
 holds the exact `file:line:column: error: message` line a coordinator would
 read.  Fixtures that are easier to keep as files live in data/bad/<name>/
 and are laid over the copy.  The valid case itself must pass first.
+
+Every check that expects exit 2 then also runs `$BOPLACE run CASE_DIR -o OUT`
+twice: once with an OUT that already holds last week's outputs and other
+files (sentinels), which must come out byte for byte untouched (same names,
+bytes, modes, inodes and modification times), and once with an OUT that
+does not exist yet, which must not be created.  The run must exit 2 and
+print the same lines: "nothing written" is part of every bad-input class.
 
 Environment (set by tests/meson.build): BOPLACE, the program;
 BOPLACE_SOURCE, the source tree.  Standard library only.  The last line
@@ -76,6 +83,64 @@ def run_check(case_dir, *extra):
     return result.returncode, result.stderr.decode("utf-8", "replace")
 
 
+def run_run(case_dir, out_dir, *extra):
+    result = subprocess.run([BOPLACE, "run", case_dir, "-o", out_dir, *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return result.returncode, result.stderr.decode("utf-8", "replace")
+
+
+# Last week's outputs and what else a coordinator keeps beside them.
+SENTINELS = {
+    "proposals.csv": b"household_id,unit_id\nSENTINEL,last week\n",
+    "unplaced.csv": b"household_id,reason_code,reason\nSENTINEL,LOCK,old\n",
+    "proposals.json": b'{"sentinel": "last week"}\n',
+    "history.csv": b"sentinel ledger line\n",
+    "notes/meeting.txt": "Møde tirsdag\n".encode("utf-8"),
+}
+
+
+def make_sentinel_out(out_dir):
+    for name, data in SENTINELS.items():
+        path = os.path.join(out_dir, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
+        os.chmod(path, 0o640)
+
+
+def snapshot(top):
+    """Every entry under top: name -> (type, mode, inode, mtime, bytes)."""
+    entries = {}
+    for dirpath, dirnames, filenames in os.walk(top):
+        for name in dirnames + filenames:
+            path = os.path.join(dirpath, name)
+            st = os.lstat(path)
+            data = None
+            if os.path.isfile(path) and not os.path.islink(path):
+                with open(path, "rb") as f:
+                    data = f.read()
+            entries[os.path.relpath(path, top)] = (
+                st.st_mode, st.st_ino, st.st_mtime_ns, data)
+    st = os.lstat(top)
+    entries["."] = (st.st_mode, st.st_ino, st.st_mtime_ns, None)
+    return entries
+
+
+def compare_snapshots(before, after):
+    """What changed between two snapshots, as messages."""
+    out = []
+    for name in sorted(set(before) | set(after)):
+        if name not in after:
+            out.append(f"OUT/{name} disappeared")
+        elif name not in before:
+            out.append(f"OUT/{name} appeared")
+        elif before[name] != after[name]:
+            what = [w for w, a, b in zip(("mode", "inode", "mtime", "bytes"),
+                                         before[name], after[name]) if a != b]
+            out.append(f"OUT/{name} changed ({', '.join(what)})")
+    return out
+
+
 # --------------------------------------------------------------------------
 # The checks: (name, how to break the case, expected status, expected lines)
 # --------------------------------------------------------------------------
@@ -142,6 +207,25 @@ def _(case):
     # A sparse file: the reader must refuse it from its size alone.
     with open(case.path("households.csv"), "r+b") as f:
         f.truncate(256 * 1024 * 1024 + 1)
+
+
+@check("file that is a directory", lines=["units.csv: error: not a regular file"])
+def _(case):
+    case.remove("units.csv")
+    os.mkdir(case.path("units.csv"))
+
+
+@check("case directory missing", problems=1, lines=[
+    "boplace: error: case directory '{case}' does not exist"])
+def _(case):
+    shutil.rmtree(case.dir)
+
+
+@check("NUL byte in a text field", lines=[
+    "destinations.csv:3:3: error: name: text is not valid UTF-8 (byte 0x00); "
+    + UTF8_HINT])
+def _(case):
+    case.replace("destinations.csv", "Traumeklinik", b"Trauma\x00klinik")
 
 
 # Header ------------------------------------------------------------------
@@ -331,6 +415,28 @@ def _(case):
     case.remove("daycares.csv")
 
 
+@check("required destination unreachable from every unit", problems=2, lines=[
+    "destinations.csv:2:1: error: no unit can reach any destination of kind "
+    "'language_school' over links.csv, but households with adults must; check "
+    "the stops and links",
+    "destinations.csv:3:1: error: no unit can reach any destination of kind "
+    "'health' over links.csv, but households with needs_health must; check the "
+    "stops and links"])
+def _(case):
+    # The language school and the clinic are at S1; the units at S2 and S3.
+    case.write("links.csv", "from_stop,to_stop,minutes,both_ways\nS2,S3,15,1\n")
+    case.remove("locks.csv")
+
+
+@check("required destination kind missing", problems=1, lines=[
+    "destinations.csv: error: no destination of kind 'language_school', but "
+    "households with adults must reach one"])
+def _(case):
+    case.write("destinations.csv",
+               "dest_id,kind,name,stop_id\nH1,health,Traumeklinik,S1\n")
+    case.remove("locks.csv")
+
+
 # Consistency -------------------------------------------------------------
 
 @check("more newcomers than households", lines=[
@@ -401,6 +507,14 @@ def _(case):
     case.append("locks.csv", "F4,U1,place\n")
 
 
+@check("lock on an ineligible pair", problems=1, lines=[
+    "locks.csv:4:1: error: the lock places household 'F2' in unit 'U3', but the "
+    "pair breaks the hard rule(s): rooms_max, rent; remove the lock or correct "
+    "the data"])
+def _(case):
+    case.append("locks.csv", "F2,U3,place\n")
+
+
 @check("lock on unknown household", lines=[
     "locks.csv:4:1: error: unknown household_id 'F9' (not in households.csv)"])
 def _(case):
@@ -451,6 +565,87 @@ def _(case):
     "policy.json:2:3: error: max_bilingual_share: expected a number from 0 to 1, found 30"])
 def _(case):
     case.write("policy.json", '{\n  "max_bilingual_share": 30\n}\n')
+
+
+@check("policy object of the wrong type", lines=[
+    "policy.json:1:2: error: max_minutes: expected an object ({...}), found 30",
+    "policy.json:1:21: error: weights: expected an object ({...}), found an array"])
+def _(case):
+    case.write("policy.json", '{"max_minutes": 30, "weights": [1, 2]}')
+
+
+@check("policy flag of the wrong type", lines=[
+    'policy.json:1:2: error: allow_transit: expected true or false, found "yes"'])
+def _(case):
+    case.write("policy.json", '{"allow_transit": "yes"}')
+
+
+@check("policy whole number with a fraction", lines=[
+    "policy.json:1:2: error: min_cluster: expected a whole number >= 0, found 2.5"])
+def _(case):
+    case.write("policy.json", '{"min_cluster": 2.5}')
+
+
+@check("policy number too large to be finite", lines=[
+    "policy.json:1:2: error: time_limit_s: expected a number > 0, found inf"])
+def _(case):
+    case.write("policy.json", '{"time_limit_s": 1e999}')
+
+
+@check("policy null value", lines=[
+    'policy.json:1:2: error: language: expected "en" or "da", found null'])
+def _(case):
+    case.write("policy.json", '{"language": null}')
+
+
+@check("policy that is not an object", lines=[
+    'policy.json:1:1: error: the policy must be a JSON object ({ "key": value, ... })'])
+def _(case):
+    case.write("policy.json", '[1]')
+
+
+@check("policy empty file", lines=[
+    "policy.json: error: the file is empty; write {} for no changes"])
+def _(case):
+    case.write("policy.json", " \n")
+
+
+@check("policy text after the object", lines=[
+    "policy.json:2:1: error: JSON syntax error: text after the end of the "
+    "policy object"])
+def _(case):
+    case.write("policy.json", '{"min_cluster": 2}\n{"min_cluster": 3}\n')
+
+
+@check("policy unclosed brace", lines=[
+    "policy.json:1:1: error: JSON syntax error: the '{' here is never closed"])
+def _(case):
+    case.write("policy.json", '{\n  "weights": {"spread": 1}\n')
+
+
+@check("policy duplicate key", lines=[
+    "policy.json:3:3: error: duplicate key 'min_cluster' (first on line 2)"])
+def _(case):
+    case.write("policy.json", '{\n  "min_cluster": 2,\n  "min_cluster": 3\n}\n')
+
+
+@check("policy not UTF-8", lines=[
+    "policy.json:1:16: error: text is not valid UTF-8 (byte 0xE6); re-save the "
+    "file as UTF-8"])
+def _(case):
+    case.write("policy.json", b'{"language": "d\xe6"}')
+
+
+@check("policy file larger than 1 MiB", lines=[
+    "policy.json: error: the file is larger than 1024 KiB (1048586 bytes)"])
+def _(case):
+    case.write("policy.json", '{"x": "' + "a" * (1024 * 1024) + '"}\n')
+
+
+@check("policy override file missing", lines=["{root}/none.json: error: file not found"],
+       args=("--policy", "{root}/none.json"))
+def _(case):
+    pass
 
 
 @check("policy bad language", lines=[
@@ -527,9 +722,41 @@ def run_one(name, breaker, status, lines, absent, problems, args):
         override = os.path.join(root, "override.json")
         with open(override, "w") as f:
             f.write('{"max_newcomer_share": -1}')
-        args = [a.replace("{override}", override) for a in args]
-        lines = [line.replace("{override}", override) for line in lines]
+        def fill(text):
+            return (text.replace("{override}", override)
+                    .replace("{case}", case.dir).replace("{root}", root))
+        args = [fill(a) for a in args]
+        lines = [fill(line) for line in lines]
         code, stderr = run_check(case.dir, *args)
+        problems_found = check_output(code, stderr, status, lines, absent,
+                                      problems)
+        if status == 2:
+            problems_found += check_run_writes_nothing(
+                root, case.dir, args, lines, absent, problems)
+    return problems_found, stderr
+
+
+def check_run_writes_nothing(root, case_dir, args, lines, absent, problems):
+    """`boplace run` on the broken case: exit 2, the same messages, an
+    existing OUT untouched and a missing OUT not created."""
+    found = []
+    out_dir = os.path.join(root, "out")
+    make_sentinel_out(out_dir)
+    before = snapshot(out_dir)
+    code, stderr = run_run(case_dir, out_dir, *args)
+    for problem in check_output(code, stderr, 2, lines, absent, problems):
+        found.append(f"run: {problem}")
+    found += [f"run: {p}" for p in compare_snapshots(before, snapshot(out_dir))]
+    fresh = os.path.join(root, "fresh-out")
+    code, _ = run_run(case_dir, fresh, *args)
+    if code != 2:
+        found.append(f"run into a new OUT: exit status {code}, expected 2")
+    if os.path.lexists(fresh):
+        found.append("run into a new OUT: the directory was created")
+    return found
+
+
+def check_output(code, stderr, status, lines, absent, problems):
     problems_found = []
     if code != status:
         problems_found.append(f"exit status {code}, expected {status}")
@@ -546,7 +773,7 @@ def run_one(name, breaker, status, lines, absent, problems, args):
     for line in absent:
         if line in got:
             problems_found.append(f"unexpected line: {line}")
-    return problems_found, stderr
+    return problems_found
 
 
 def main():
