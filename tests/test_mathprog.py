@@ -83,7 +83,11 @@ def glpsol(dat_path, tier, values, workdir):
     path = os.path.join(workdir, "tier%d.dat" % tier)
     with open(path, "w", encoding="utf-8") as f:
         f.write(with_tier(text, tier, values))
+    # Gomory, MIR and clique cuts: without them glpsol can take minutes on
+    # a medium case (group equalities); cover cuts are left out, GLPK 5.0
+    # can abort in glp_cov_init.
     proc = subprocess.run(["glpsol", "--math", MODEL, "--data", path,
+                           "--gomory", "--mir", "--clique",
                            "--tmlim", str(GLPSOL_TIME_LIMIT_S)],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           timeout=GLPSOL_TIME_LIMIT_S + 60)
