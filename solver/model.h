@@ -30,6 +30,13 @@ typedef struct {
   int *group_area_col;      /**< z: [g * n_areas + a], 0 = not in the model */
   int *cluster_col;         /**< y: per area, 0 = not in the model */
   int tier_row[BP_TIER_COUNT]; /**< row of (C15) fixing a tier, 0 = none */
+  /** The binaries of the big decisions, z and y, are the columns from here
+   *  on (0 = none); solve.c branches on them first. */
+  int first_decision_col;
+  /** The binaries w: household in an institution's district (model_build.c,
+   *  schools and daycares), columns first..last; solve.c branches on them
+   *  after z and y and before x. */
+  int first_district_col, last_district_col;
 } bp_model;
 
 /** Builds (C1)-(C14).  With names, rows and columns get readable names

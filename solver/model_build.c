@@ -246,44 +246,115 @@ void bp_model_build(const bp_case *kase, const bp_derived *d, int with_names,
                 coef, n, bound); /* (C3) as the upper bound of k_a */
   }
 
-  /* Schools (C4)-(C5) and daycares (C6)-(C7): children of each candidate
-   * whose unit lies in an area served by the institution. */
+  /* Schools (C4)-(C5) and daycares (C6)-(C7).  Each household with children
+   * gets one binary w per institution it could be sent to: w = 1 when its
+   * unit lies in an area served by the institution, defined by the row
+   * w - sum of those x = 0.  The seat and bilingual caps then count
+   * children over w.  The LP is the same; what changes is branching: "does
+   * this family go to this school's district" is one decision, where
+   * branching on single units of the district would split the search among
+   * dozens of equivalent flats (solve.c branches on w before x). */
+  m->first_district_col = glp_get_num_cols(m->problem) + 1;
+  size_t n_slots[2] = {kase->n_schools, kase->n_daycares};
+  size_t *first[2];   /* per institution: its w in members/coef, CSR */
+  int *w_cols[2];
+  double *w_children[2];
   for (int daycare = 0; daycare <= 1; daycare++) {
-    size_t n_inst = daycare ? kase->n_daycares : kase->n_schools;
+    size_t n_inst = n_slots[daycare];
+    const bp_institution *inst = daycare ? kase->daycares : kase->schools;
+    int *cur_w = bp_alloc((n_inst + 1) * sizeof *cur_w);
+    int *cur_row = bp_alloc((n_inst + 1) * sizeof *cur_row);
+    int *stamp = bp_alloc((n_inst + 1) * sizeof *stamp);
+    for (size_t i = 0; i <= n_inst; i++)
+      stamp[i] = -1;
+    /* w's in creation order, with their institution, then bucketed. */
+    size_t n_w = 0, cap_w = 64;
+    int *w_col = bp_alloc(cap_w * sizeof *w_col), *w_inst = bp_alloc(cap_w * sizeof *w_inst);
+    double *w_kids = bp_alloc(cap_w * sizeof *w_kids);
+    for (size_t h = 0; h < kase->n_households; h++) {
+      const bp_household *hh = &kase->households[h];
+      int children = daycare ? hh->children_0_5 : hh->children_6_16;
+      if (children == 0)
+        continue;
+      for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1]; i++) {
+        const bp_area *area = &kase->areas[kase->units[d->candidates[i].unit].area];
+        int served = daycare ? area->daycare : area->school;
+        if (served < 0)
+          continue;
+        if (stamp[served] != (int)h) { /* a new (household, institution) */
+          stamp[served] = (int)h;
+          cur_w[served] = add_col(&b, GLP_BV, GLP_DB, 0.0, 1.0,
+                                  NAME(&b, name, "w[%s,%s]", hh->id, inst[served].id));
+          cur_row[served] = add_row(&b, GLP_FX, 0.0, 0.0,
+                                    NAME(&b, name, "def_w[%s,%s]", hh->id,
+                                         inst[served].id));
+          put(&b.matrix, cur_row[served], cur_w[served], 1.0);
+          if (n_w == cap_w) {
+            cap_w *= 2;
+            w_col = bp_realloc(w_col, cap_w * sizeof *w_col);
+            w_inst = bp_realloc(w_inst, cap_w * sizeof *w_inst);
+            w_kids = bp_realloc(w_kids, cap_w * sizeof *w_kids);
+          }
+          w_col[n_w] = cur_w[served];
+          w_inst[n_w] = served;
+          w_kids[n_w++] = children;
+        }
+        put(&b.matrix, cur_row[served], (int)i + 1, -1.0);
+      }
+    }
+    first[daycare] = bp_calloc(n_inst + 2, sizeof *first[daycare]);
+    for (size_t k = 0; k < n_w; k++)
+      first[daycare][w_inst[k] + 1]++;
+    for (size_t s = 0; s < n_inst; s++)
+      first[daycare][s + 1] += first[daycare][s];
+    w_cols[daycare] = bp_alloc((n_w + 1) * sizeof *w_cols[daycare]);
+    w_children[daycare] = bp_alloc((n_w + 1) * sizeof *w_children[daycare]);
+    size_t *fill = bp_alloc((n_inst + 1) * sizeof *fill);
+    memcpy(fill, first[daycare], (n_inst + 1) * sizeof *fill);
+    for (size_t k = 0; k < n_w; k++) {
+      size_t at = fill[w_inst[k]]++;
+      w_cols[daycare][at] = w_col[k];
+      w_children[daycare][at] = w_kids[k];
+    }
+    free(fill);
+    free(w_col);
+    free(w_inst);
+    free(w_kids);
+    free(cur_w);
+    free(cur_row);
+    free(stamp);
+  }
+  m->last_district_col = glp_get_num_cols(m->problem);
+  for (int daycare = 0; daycare <= 1; daycare++) {
+    size_t n_inst = n_slots[daycare];
     const bp_institution *inst = daycare ? kase->daycares : kase->schools;
     bp_model_count *out = bp_calloc(n_inst + 1, sizeof *out);
     for (size_t s = 0; s < n_inst; s++) {
-      size_t n = 0;
+      size_t lo = first[daycare][s], hi = first[daycare][s + 1];
       long children_possible = 0;
-      memset(seen, 0, kase->n_households + 1);
-      for (size_t i = 0; i < nc; i++) {
-        const bp_candidate *c = &d->candidates[i];
-        const bp_household *hh = &kase->households[c->household];
-        const bp_area *area = &kase->areas[kase->units[c->unit].area];
-        int served = daycare ? area->daycare : area->school;
-        int children = daycare ? hh->children_0_5 : hh->children_6_16;
-        if (served != (int)s || children == 0)
-          continue;
-        members[n] = (int)i + 1;
-        coef[n++] = children;
-        if (!seen[c->household])
-          children_possible += children;
-        seen[c->household] = 1;
-      }
+      for (size_t k = lo; k < hi; k++)
+        children_possible += (long)w_children[daycare][k];
       int room = daycare ? d->daycare_bilingual_room[s]
                          : d->school_bilingual_room[s];
       double cap = daycare ? d->daycare_cap[s] : d->school_cap[s];
       int bound = children_possible < INT_MAX ? (int)children_possible : INT_MAX;
       build_count(&b, &out[s], daycare ? "beta_d" : "beta_s", inst[s].id,
                   inst[s].bilingual, inst[s].enrolled, cap, room,
-                  inst[s].free_seats, members, coef, n, bound);
+                  inst[s].free_seats, w_cols[daycare] + lo,
+                  w_children[daycare] + lo, hi - lo, bound);
     }
+    free(first[daycare]);
+    free(w_cols[daycare]);
+    free(w_children[daycare]);
     if (daycare)
       m->daycares = out;
     else
       m->schools = out;
   }
   free(seen);
+
+  /* From here on, only the binaries of the big decisions (y, z). */
+  m->first_decision_col = glp_get_num_cols(m->problem) + 1;
 
   /* (C9) min_cluster: an area with no newcomers today gets none or >= m. */
   m->cluster_col = bp_calloc(na + 1, sizeof *m->cluster_col);
@@ -346,8 +417,18 @@ void bp_model_build(const bp_case *kase, const bp_derived *d, int with_names,
         for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1]; i++) {
           if (kase->units[d->candidates[i].unit].area != (int)a)
             continue;
-          if (!z) { /* the group cannot all live here: fix x at 0 */
-            glp_set_col_bnds(m->problem, (int)i + 1, GLP_FX, 0.0, 0.0);
+          if (!z) { /* the group cannot all live here: x must be 0 */
+            if (d->candidates[i].locked_place) {
+              /* ...but a lock holds it at 1: say so with a row, so the
+               * model is infeasible and the lock is reported, instead of
+               * the bound silently overriding the lock. */
+              int row = add_row(&b, GLP_UP, 0.0, 0.0,
+                                NAME(&b, name, "C11[%s,%s]",
+                                     kase->households[h].id, kase->areas[a].id));
+              put(&b.matrix, row, (int)i + 1, 1.0);
+            } else {
+              glp_set_col_bnds(m->problem, (int)i + 1, GLP_FX, 0.0, 0.0);
+            }
             continue;
           }
           if (!row) {

@@ -16,6 +16,7 @@
  */
 #include <math.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -29,6 +30,8 @@ static volatile sig_atomic_t stop_requested;
 void bp_request_stop(void) { stop_requested = 1; }
 
 typedef struct {
+  int first_decision;  /**< columns of z and y start here (after x and counts) */
+  int first_district, last_district; /**< columns of w */
   const double *start; /**< a feasible solution to hand GLPK, or NULL */
   int start_given;
   double bound;        /**< best bound seen in the tree */
@@ -42,6 +45,32 @@ static void on_tree_event(glp_tree *tree, void *info) {
   if (glp_ios_reason(tree) == GLP_IHEUR && s->start && !s->start_given) {
     s->start_given = 1;
     glp_ios_heur_sol(tree, s->start);
+  }
+  /* Branch on the big decisions first: which area a group goes to (z) and
+   * whether a fresh area opens (y).  Once they are integral the rest is
+   * close to a network flow, whose LP is nearly integral; GLPK's default
+   * choice would branch on x and spread the search thin. */
+  if (glp_ios_reason(tree) == GLP_IBRANCH) {
+    glp_prob *P = glp_ios_get_prob(tree);
+    int ranges[2][2] = {{s->first_decision, glp_get_num_cols(P)},
+                        {s->first_district, s->last_district}};
+    for (int r = 0; r < 2; r++) {
+      int pick = 0;
+      double best_frac = 0.0;
+      for (int j = ranges[r][0]; j > 0 && j <= ranges[r][1]; j++) {
+        if (glp_get_col_kind(P, j) != GLP_BV || !glp_ios_can_branch(tree, j))
+          continue;
+        double v = glp_get_col_prim(P, j), frac = fmin(v - floor(v), ceil(v) - v);
+        if (frac > best_frac + 1e-9) {
+          best_frac = frac;
+          pick = j;
+        }
+      }
+      if (pick) {
+        glp_ios_branch_upon(tree, pick, GLP_UP_BRNCH);
+        break;
+      }
+    }
   }
   int best = glp_ios_best_node(tree);
   if (best) {
@@ -96,7 +125,10 @@ static int solve_tier(bp_model *m, bp_tier tier, const double *start,
       !start)
     return 0;
 
-  tier_search search = {.start = start};
+  tier_search search = {.start = start,
+                        .first_decision = m->first_decision_col,
+                        .first_district = m->first_district_col,
+                        .last_district = m->last_district_col};
   glp_iocp ip;
   glp_init_iocp(&ip);
   ip.msg_lev = GLP_MSG_OFF;
@@ -234,14 +266,33 @@ static void explain_conflicting_locks(const bp_case *kase, bp_model *m,
       if (lock->action != BP_LOCK_PLACE || lock->household != c->household ||
           lock->unit != c->unit)
         continue;
-      bp_error(diag, "locks.csv", lock->origin.line, 1,
-               "the lock placing household '%s' in unit '%s' (area '%s') "
-               "conflicts with the other %d lock%s listed: together they break "
-               "an area or school cap, a building limit, min_cluster or a "
-               "group rule; release one of them",
-               kase->households[c->household].id, kase->units[c->unit].id,
-               kase->areas[kase->units[c->unit].area].id, n - 1,
-               n - 1 == 1 ? "" : "s");
+      const bp_household *hh = &kase->households[c->household];
+      const bp_unit *u = &kase->units[c->unit];
+      const char *area = kase->areas[u->area].id;
+      int group_cannot = hh->group >= 0 &&
+                         kase->groups[hh->group].n_members >= 2 &&
+                         !m->group_area_col[(size_t)hh->group * kase->n_areas +
+                                            (size_t)u->area];
+      if (n == 1 && group_cannot)
+        bp_error(diag, "locks.csv", lock->origin.line, 1,
+                 "the lock placing household '%s' in unit '%s' cannot be kept: "
+                 "its group '%s' must live together in one area, and not every "
+                 "member has a unit that fits in area '%s'; release the lock "
+                 "or lock the whole group into another area",
+                 hh->id, u->id, hh->group_id, area);
+      else if (n == 1)
+        bp_error(diag, "locks.csv", lock->origin.line, 1,
+                 "the lock placing household '%s' in unit '%s' (area '%s') "
+                 "cannot be kept: on its own it breaks an area or school cap, "
+                 "a building limit, min_cluster or a group rule; release it",
+                 hh->id, u->id, area);
+      else
+        bp_error(diag, "locks.csv", lock->origin.line, 1,
+                 "the lock placing household '%s' in unit '%s' (area '%s') "
+                 "conflicts with the other %d lock%s listed: together they "
+                 "break an area or school cap, a building limit, min_cluster "
+                 "or a group rule; release one of them",
+                 hh->id, u->id, area, n - 1, n - 1 == 1 ? "" : "s");
     }
   }
   if (n == 0)

@@ -229,6 +229,29 @@ static void conflicting_place_locks_are_reported(void **state) {
   done(&s);
 }
 
+static void lock_into_an_area_the_group_cannot_share(void **state) {
+  (void)state;
+  /* The group H00+H01 fits together only in area 1; a lock puts H00 in
+   * area 0.  The lock must be reported, never silently dropped. */
+  solved s;
+  tb_case(&s.kase, 3, 2, 0);
+  tb_unit(&s.kase, 0, 1, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&s.kase, 0, 1, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&s.kase, 1, 1, 3000, BP_UNIT_PUBLIC)->step_free = 1;
+  tb_unit(&s.kase, 1, 1, 3000, BP_UNIT_PUBLIC)->step_free = 1;
+  tb_household(&s.kase, 1, 0, 0, 5000, 0);
+  tb_household(&s.kase, 1, 0, 0, 5000, 0)->step_free = 1; /* not in area 0 */
+  int pair[] = {0, 1};
+  tb_group(&s.kase, pair, 2);
+  tb_lock(&s.kase, 0, 0, BP_LOCK_PLACE);
+  s.kase.locks[0].origin.line = 2;
+  assert_int_equal(solve_case(&s), BP_INVALID);
+  assert_int_equal(s.diag.errors, 1);
+  assert_int_equal(s.diag.items[0].line, 2);
+  assert_non_null(strstr(s.diag.items[0].message, "its group 'G00'"));
+  done(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(longest_waiting_gets_the_only_unit),
@@ -240,6 +263,7 @@ int main(void) {
       cmocka_unit_test(min_cluster_none_or_enough),
       cmocka_unit_test(spread_prefers_two_areas_to_one),
       cmocka_unit_test(conflicting_place_locks_are_reported),
+      cmocka_unit_test(lock_into_an_area_the_group_cannot_share),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
