@@ -32,6 +32,10 @@ static const char *main_help =
     "                [--method optimizer|greedy]\n"
     "    boplace check CASE_DIR [--policy FILE]\n"
     "    boplace export CASE_DIR FILE.lp|FILE.mps|FILE.dat [--policy FILE]\n"
+    "    boplace compare CASE_DIR SCENARIO.json... [-o DIR]\n"
+    "    boplace accept OUT_DIR --case CASE_DIR [--households ID,...] [--week YYYY-Www]\n"
+    "    boplace history CASE_DIR [-o DIR]\n"
+    "    boplace report OUT_DIR [--lang en|da] [-o FILE]\n"
     "    boplace --help | --version\n"
     "    boplace COMMAND --help\n"
     "\n"
@@ -48,10 +52,20 @@ static const char *main_help =
     "\n"
     "COMMANDS\n"
     "    run      solve the case and write proposals.csv, unplaced.csv and\n"
-    "             proposals.json into OUT_DIR\n"
+    "             proposals.json into OUT_DIR, with the spread report:\n"
+    "             report.html, summary.json and placements.geojson\n"
     "    check    validate the case only; print every problem found\n"
     "    export   write the model for another solver (.lp, .mps) or the data\n"
     "             for models/boplace.mod (.dat)\n"
+    "    compare  run the case and what-if scenarios (data/SCENARIOS.md) and\n"
+    "             show them side by side: a table, compare.csv, compare.html\n"
+    "    accept   record accepted proposals in CASE_DIR/history.csv; later\n"
+    "             runs leave those households and units out\n"
+    "    history  the accepted placements week by week: households housed,\n"
+    "             days to a permanent home, spread; a table and history.html\n"
+    "    report   render a run's report.html again from its summary.json, in\n"
+    "             English or Danish: map, shares before and after against\n"
+    "             their caps, travel times, reasons, spread indices\n"
     "\n"
     "EXIT STATUS\n"
     "    0  the run completed (households left unplaced are a result, not an error)\n"
@@ -340,15 +354,20 @@ static void print_summary(const bp_run *run, const char *out_dir, int greedy) {
                                         : (da ? "tidsgrænse nået"
                                               : "time limit reached");
   char gap[32], seconds[32];
-  decimal(gap, sizeof gap, 100.0 * s->gap, 2, da);
+  if (isnan(s->gap)) {
+    snprintf(gap, sizeof gap, "%s", da ? "ukendt" : "unknown");
+  } else {
+    decimal(gap, sizeof gap, 100.0 * s->gap, 2, da);
+    strcat(gap, da ? " %" : "%");
+  }
   decimal(seconds, sizeof seconds, s->seconds, 2, da);
   if (greedy)
     printf(da ? "Metode: grådig (håndmetoden, ingen optimering), %s s\n"
               : "Method: greedy (the hand method, not optimised), %s s\n",
            seconds);
   else
-    printf(da ? "Løser: %s, gab %s %%, %s s (model %d rækker, %d søjler)\n"
-            : "Solver: %s, gap %s%%, %s s (model %d rows, %d columns)\n",
+    printf(da ? "Løser: %s, gab %s, %s s (model %d rækker, %d søjler)\n"
+            : "Solver: %s, gap %s, %s s (model %d rows, %d columns)\n",
          status, gap, seconds, s->rows, s->columns);
   printf(da ? "Resultater: %s/proposals.csv, %s/unplaced.csv, %s/proposals.json\n"
             : "Outputs: %s/proposals.csv, %s/unplaced.csv, %s/proposals.json\n",
@@ -415,6 +434,10 @@ static const struct {
   const char *name;
   int (*run)(int argc, char **argv);
 } other_commands[] = {
+    {"compare", bp_command_compare},
+    {"accept", bp_command_accept},
+    {"history", bp_command_history},
+    {"report", bp_command_report},
     {NULL, NULL}, /* the end; add new commands above this line */
 };
 

@@ -121,6 +121,7 @@ static int solve_tier(bp_model *m, bp_tier tier, const double *start,
   if (ret == GLP_ETMLIM)
     *timed_out = 1;
   int lp_status = glp_get_status(P);
+  double lp_bound = glp_get_obj_val(P);
   if (ret == 0 && (lp_status == GLP_NOFEAS || lp_status == GLP_INFEAS) &&
       !start)
     return 0;
@@ -174,14 +175,18 @@ static int solve_tier(bp_model *m, bp_tier tier, const double *start,
   *optimal = status == GLP_OPT && !*timed_out;
   if (*optimal)
     *bound = *value;
-  else if (search.have_bound)
-    *bound = search.bound;
+  else if (search.have_bound && fabs(search.bound) < 1e300)
+    *bound = search.bound; /* GLPK says +-DBL_MAX for a node not yet bounded */
+  else if (lp_status == GLP_OPT)
+    *bound = lp_bound; /* the LP relaxation: a valid bound */
   else
-    *bound = glp_get_obj_val(P); /* LP relaxation */
+    *bound = NAN; /* no LP in time: nothing proven; the gap is unknown */
   return 1;
 }
 
 static double relative_gap(double value, double bound) {
+  if (isnan(bound))
+    return NAN; /* unknown, reported as null */
   double diff = fabs(bound - value);
   if (diff < 1e-9)
     return 0.0;
@@ -353,7 +358,8 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
     s->tier_bound[t] = bound;
     /* The run's gap is the widest of its tiers: a tier that stopped early
      * weakens every tier after it. */
-    s->gap = fmax(s->gap, relative_gap(value, bound));
+    double gap = relative_gap(value, bound);
+    s->gap = isnan(gap) || isnan(s->gap) ? NAN : fmax(s->gap, gap);
     if (!optimal)
       all_optimal = 0;
     if (tier != BP_TIER_SOFT)
