@@ -10,4 +10,8 @@
 
 /* Each command: int bp_command_NAME(int argc, char **argv); */
 
+/** `boplace report OUT_DIR [--lang en|da]`: render report.html again from
+ *  OUT_DIR/summary.json (command_report.c). */
+int bp_command_report(int argc, char **argv);
+
 #endif

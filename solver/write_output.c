@@ -29,6 +29,7 @@
 
 #include "buffer.h"
 #include "explain.h"
+#include "report.h"
 
 #ifndef BOPLACE_VERSION
 #define BOPLACE_VERSION "0.1.0"
@@ -532,6 +533,10 @@ typedef struct {
   int renamed;
 } out_file;
 
+/* The three files of the run above, then the report's (report.h):
+ * summary.json, report.html, placements.geojson, all in one batch. */
+#define OUTPUT_FILES (3 + BP_REPORT_FILE_COUNT)
+
 static void build_files(const bp_run *run, out_file files[3]) {
   const bp_case *k = &run->kase;
   bp_tally tally;
@@ -655,8 +660,8 @@ static bp_status write_temp(const char *dir, out_file *f,
   return BP_OK;
 }
 
-static void remove_temps(out_file files[3]) {
-  for (int i = 0; i < 3; i++)
+static void remove_temps(out_file files[OUTPUT_FILES]) {
+  for (int i = 0; i < OUTPUT_FILES; i++)
     if (files[i].temp_path && !files[i].renamed)
       unlink(files[i].temp_path);
 }
@@ -692,13 +697,18 @@ bp_status bp_write_outputs(const bp_run *run, const char *out_dir,
 
   int created = 0;
   bp_status status = prepare_dir(out_dir, &created, diag);
-  out_file files[3];
+  out_file files[OUTPUT_FILES];
   memset(files, 0, sizeof files);
   if (status == BP_OK) {
     build_files(r, files);
-    for (int i = 0; i < 3 && status == BP_OK; i++)
+    bp_report_file report[BP_REPORT_FILE_COUNT];
+    status = bp_report_files(r, report, diag);
+    for (int i = 0; i < BP_REPORT_FILE_COUNT && status == BP_OK; i++)
+      files[3 + i] = (out_file){report[i].name, report[i].data,
+                                report[i].length, NULL, 0};
+    for (int i = 0; i < OUTPUT_FILES && status == BP_OK; i++)
       status = write_temp(out_dir, &files[i], diag);
-    for (int i = 0; i < 3 && status == BP_OK; i++) {
+    for (int i = 0; i < OUTPUT_FILES && status == BP_OK; i++) {
       char *target = bp_format("%s/%s", out_dir, files[i].name);
       if (rename(files[i].temp_path, target) != 0)
         status = fail(diag, target, "cannot move the finished file into place",
@@ -715,7 +725,7 @@ bp_status bp_write_outputs(const bp_run *run, const char *out_dir,
         rmdir(out_dir); /* only succeeds when we left it empty */
     }
   }
-  for (int i = 0; i < 3; i++) {
+  for (int i = 0; i < OUTPUT_FILES; i++) {
     free(files[i].data);
     free(files[i].temp_path);
   }

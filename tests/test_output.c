@@ -996,14 +996,16 @@ static void outputs_are_private_and_complete(void **state) {
   struct stat st;
   assert_int_equal(stat(fx->out_dir, &st), 0);
   assert_int_equal(st.st_mode & 0777, 0700);
-  const char *names[] = {"proposals.csv", "unplaced.csv", "proposals.json"};
-  for (int i = 0; i < 3; i++) {
+  const char *names[] = {"proposals.csv", "unplaced.csv", "proposals.json",
+                         "summary.json", "report.html", "placements.geojson"};
+  for (int i = 0; i < 6; i++) {
     char *path = bp_format("%s/%s", fx->out_dir, names[i]);
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
     free(path);
   }
-  /* Exactly the three files: no temporaries left behind. */
+  /* Exactly the six files (three of them the report's): no temporaries
+   * left behind. */
   DIR *d = opendir(fx->out_dir);
   int n = 0;
   struct dirent *e;
@@ -1011,7 +1013,7 @@ static void outputs_are_private_and_complete(void **state) {
     if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
       n++;
   closedir(d);
-  assert_int_equal(n, 3);
+  assert_int_equal(n, 6);
 }
 
 static void same_input_gives_identical_csv(void **state) {
