@@ -10,6 +10,15 @@
 
 /* Each command: int bp_command_NAME(int argc, char **argv); */
 
+/** `boplace compare CASE_DIR SCENARIO.json...`: baseline against what-if
+ *  scenarios, side by side (command_compare.c). */
+int bp_command_compare(int argc, char **argv);
+/** `boplace accept OUT_DIR --case CASE_DIR`: record accepted proposals in
+ *  CASE_DIR/history.csv (command_accept.c). */
+int bp_command_accept(int argc, char **argv);
+/** `boplace history CASE_DIR`: the accepted placements week by week
+ *  (command_history.c). */
+int bp_command_history(int argc, char **argv);
 /** `boplace report OUT_DIR [--lang en|da]`: render report.html again from
  *  OUT_DIR/summary.json (command_report.c). */
 int bp_command_report(int argc, char **argv);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "boplace.h"
+#include "ledger.h"
 #include "greedy.h"
 
 bp_status bp_load(const char *case_dir, const bp_load_options *options,
@@ -14,6 +15,8 @@ bp_status bp_load(const char *case_dir, const bp_load_options *options,
   memset(run, 0, sizeof *run);
   bp_status status = bp_read_case(case_dir, options ? options->policy : NULL,
                                   &run->kase, &run->diagnostics);
+  if (status == BP_OK) /* CASE_DIR/history.csv: accepted placements (ledger.h) */
+    status = bp_apply_ledger(&run->kase, &run->diagnostics);
   if (status != BP_OK)
     return status;
   if (options && options->language >= 0)
