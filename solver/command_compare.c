@@ -603,6 +603,7 @@ static char *compare_html(const compare_run *runs, size_t n,
       "text-align:right;vertical-align:top}\n"
       "th:first-child,td:first-child{text-align:left}\n"
       "td.text{text-align:left;font-size:.9em;max-width:22em}\n"
+      "td.detail{padding-left:2em;color:#555}\n"
       "code{font-size:.85em;color:#555}\n"
       ".charts{display:flex;flex-wrap:wrap;gap:.5em 2em}\n"
       "figure{margin:.6em 0}figcaption{font-weight:600;margin-bottom:.3em}\n"
@@ -645,8 +646,13 @@ static char *compare_html(const compare_run *runs, size_t n,
   }
   bp_buffer_append(&b, "</tr>\n");
   for (int f = 0; f < F_COUNT; f++) {
-    bp_buffer_append(&b, "<tr><td>");
-    html_escape(&b, figure_specs[f].label);
+    /* "  in area", "  which": a detail of the figure above, indented. */
+    const char *label = figure_specs[f].label;
+    int detail = label[0] == ' ';
+    while (*label == ' ')
+      label++;
+    bp_buffer_append(&b, detail ? "<tr><td class=\"detail\">" : "<tr><td>");
+    html_escape(&b, label);
     bp_buffer_printf(&b, " <code>%s</code></td>", figure_specs[f].key);
     for (size_t r = 0; r < n; r++) {
       format_figure(&runs[r], f, 1, cell, sizeof cell);

@@ -131,9 +131,10 @@ static char *week_label(const bp_ledger_row *r) {
   return r->week ? bp_strdup(r->week) : bp_format("batch %d", r->batch);
 }
 
-/* The weeks of the ledger, in the order of their first batch. */
+/* The weeks of the ledger, in the order of their first batch, after an
+ * entry "before" that holds the spread of areas.csv as it is. */
 static week_summary *summarise(const bp_ledger *l, const bp_case *k,
-                               size_t *n_weeks) {
+                               size_t *n_weeks, bp_diagnostics *diag) {
   week_summary *weeks = bp_calloc(l->n_rows + 1, sizeof *weeks);
   size_t n = 0;
   int *week_of_row = bp_alloc((l->n_rows + 1) * sizeof *week_of_row);
@@ -167,9 +168,13 @@ static week_summary *summarise(const bp_ledger *l, const bp_case *k,
   }
   for (size_t i = 0; i < n; i++)
     rank[order[i]] = (int)i;
-  week_summary *sorted = bp_calloc(n + 1, sizeof *sorted);
+  /* sorted[0] is the state before the ledger; the weeks follow. */
+  week_summary *sorted = bp_calloc(n + 2, sizeof *sorted);
+  sorted[0].label = bp_strdup("before");
+  sorted[0].median_days = sorted[0].within_share = NAN;
+  sorted[0].cumulative_within = NAN;
   for (size_t i = 0; i < n; i++)
-    sorted[i] = weeks[order[i]];
+    sorted[i + 1] = weeks[order[i]];
   free(weeks);
   free(order);
 
@@ -183,11 +188,11 @@ static week_summary *summarise(const bp_ledger *l, const bp_case *k,
   }
   int *all_days = bp_alloc((l->n_rows + 1) * sizeof *all_days);
   size_t n_all = 0;
-  for (size_t w = 0; w < n; w++) {
+  for (size_t w = 0; w <= n; w++) {
     week_summary *s = &sorted[w];
-    for (size_t r = 0; r < l->n_rows; r++) {
+    for (size_t r = 0; r < l->n_rows && w > 0; r++) {
       const bp_ledger_row *row = &l->rows[r];
-      if (rank[week_of_row[r]] != (int)w)
+      if (rank[week_of_row[r]] != (int)w - 1)
         continue;
       if (row->kind == BP_UNIT_TRANSIT) {
         s->transit++;
@@ -201,11 +206,18 @@ static week_summary *summarise(const bp_ledger *l, const bp_case *k,
       if (a >= 0) {
         newcomers[a]++;
         households[a]++;
+      } else {
+        bp_warning(diag, BP_LEDGER_FILE, row->line, l->area_column,
+                   "area_id: unknown area '%s' (not in areas.csv); left out "
+                   "of the spread",
+                   row->area_id);
       }
     }
-    s->median_days = median(s->days, s->n_days);
-    s->within_share = within(s->days, s->n_days);
-    s->cumulative_within = within(all_days, n_all);
+    if (w > 0) {
+      s->median_days = median(s->days, s->n_days);
+      s->within_share = within(s->days, s->n_days);
+      s->cumulative_within = within(all_days, n_all);
+    }
     s->dissimilarity = bp_index_dissimilarity(na, newcomers, households);
     for (size_t a = 0; a < na; a++)
       share[a] = bp_share(newcomers[a], households[a]);
@@ -220,7 +232,7 @@ static week_summary *summarise(const bp_ledger *l, const bp_case *k,
   free(rank);
   free(week_of_row);
   *n_weeks = n;
-  return sorted;
+  return sorted; /* n + 1 entries: before, then the weeks */
 }
 
 /* Totals over every week. */
@@ -270,9 +282,10 @@ static int width_of(const char *text) {
   return w;
 }
 
-static void print_table(const week_summary *weeks, size_t n, const totals *t,
+static void print_table(const week_summary *all, size_t n, const totals *t,
                         const char *case_dir) {
-  int label_width = 8;
+  const week_summary *weeks = all + 1;
+  int label_width = 9;
   for (size_t w = 0; w < n; w++)
     if (width_of(weeks[w].label) > label_width)
       label_width = width_of(weeks[w].label);
@@ -280,6 +293,11 @@ static void print_table(const week_summary *weeks, size_t n, const totals *t,
   printf("%-*s  %6s  %7s  %7s  %11s  %10s  %6s  %s\n", label_width, "week",
          "housed", "persons", "transit", "median days", "<=180 days", "D",
          "largest area share");
+  char before[32];
+  format_percent(before, sizeof before, all[0].largest_share, 1);
+  printf("%-*s  %6s  %7s  %7s  %11s  %10s  %6.4f  %s %s\n", label_width,
+         all[0].label, "", "", "", "", "", all[0].dissimilarity, before,
+         all[0].largest_area);
   for (size_t w = 0; w < n; w++) {
     const week_summary *s = &weeks[w];
     char days[32], share[32], largest[32];
@@ -336,8 +354,11 @@ static double value_y(double value, double max) {
   return TOP + (CHART_H - TOP - BOTTOM) * (1.0 - (max > 0 ? value / max : 0));
 }
 
+/* Tick labels: whole numbers, percentages, or decimals on a 0-1 scale. */
+typedef enum { AXIS_COUNT, AXIS_PERCENT, AXIS_FRACTION } axis_kind;
+
 static void chart_frame(bp_buffer *b, const week_summary *weeks, size_t n,
-                        double max, int percent, const char *title) {
+                        double max, axis_kind axis, const char *title) {
   bp_buffer_printf(b,
                    "<figure><figcaption>%s</figcaption>\n<svg "
                    "xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
@@ -351,10 +372,12 @@ static void chart_frame(bp_buffer *b, const week_summary *weeks, size_t n,
                      "class=\"grid\"/><text x=\"%d\" y=\"%.1f\" "
                      "class=\"tick\" text-anchor=\"end\">",
                      LEFT, y, CHART_W - RIGHT, y, LEFT - 6, y + 4);
-    if (percent)
+    if (axis == AXIS_PERCENT)
       bp_buffer_printf(b, "%.0f%%", 100 * v);
+    else if (axis == AXIS_FRACTION)
+      bp_buffer_printf(b, "%.2f", v);
     else
-      bp_buffer_printf(b, "%.*f", max < 4 ? 2 : 0, v);
+      bp_buffer_printf(b, "%.0f", v);
     bp_buffer_append(b, "</text>\n");
   }
   for (size_t w = 0; w < n; w++) {
@@ -372,7 +395,7 @@ static void chart_housed(bp_buffer *b, const week_summary *weeks, size_t n) {
     if (weeks[w].housed + weeks[w].transit > max)
       max = weeks[w].housed + weeks[w].transit;
   max = (max + 3) / 4 * 4;
-  chart_frame(b, weeks, n, max, 0,
+  chart_frame(b, weeks, n, max, AXIS_COUNT,
               "Households accepted per week: permanent homes (dark) and "
               "transit housing (light)");
   double slot = (double)(CHART_W - LEFT - RIGHT) / (double)(n ? n : 1);
@@ -395,15 +418,19 @@ static void chart_housed(bp_buffer *b, const week_summary *weeks, size_t n) {
                        x, y_total, bar, y_housed - y_total, weeks[w].transit);
     bp_buffer_printf(b,
                      "<text x=\"%.1f\" y=\"%.1f\" class=\"value\" "
-                     "text-anchor=\"middle\">%d</text>\n",
+                     "text-anchor=\"middle\">%d",
                      slot_x(w, n), y_total - 4, weeks[w].housed);
+    if (weeks[w].transit)
+      bp_buffer_printf(b, " + %d", weeks[w].transit);
+    bp_buffer_append(b, "</text>\n");
   }
   bp_buffer_append(b, "</svg></figure>\n");
 }
 
 /* A line over the weeks; NAN values leave a gap. */
 static void polyline(bp_buffer *b, const week_summary *weeks, size_t n,
-                     size_t offset, double max, const char *css) {
+                     size_t offset, double max, axis_kind axis,
+                     const char *css) {
   bp_buffer_printf(b, "<polyline class=\"%s\" points=\"", css);
   for (size_t w = 0; w < n; w++) {
     double v = *(const double *)(const void *)((const char *)&weeks[w] + offset);
@@ -413,16 +440,21 @@ static void polyline(bp_buffer *b, const week_summary *weeks, size_t n,
   bp_buffer_append(b, "\"/>\n");
   for (size_t w = 0; w < n; w++) {
     double v = *(const double *)(const void *)((const char *)&weeks[w] + offset);
-    if (!isnan(v))
-      bp_buffer_printf(b,
-                       "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" class=\"%s\">"
-                       "<title>%.1f%%</title></circle>\n",
-                       slot_x(w, n), value_y(v, max), css, 100 * v);
+    if (isnan(v))
+      continue;
+    bp_buffer_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
+                        "class=\"%s\"><title>",
+                     slot_x(w, n), value_y(v, max), css);
+    if (axis == AXIS_PERCENT)
+      bp_buffer_printf(b, "%.1f%%", 100 * v);
+    else
+      bp_buffer_printf(b, "%.4f", v);
+    bp_buffer_append(b, "</title></circle>\n");
   }
 }
 
 static void chart_within(bp_buffer *b, const week_summary *weeks, size_t n) {
-  chart_frame(b, weeks, n, 1.0, 1,
+  chart_frame(b, weeks, n, 1.0, AXIS_PERCENT,
               "Housed permanently within 180 days of arrival, all weeks so "
               "far (dashed: Rebild's target, 70%)");
   double y = value_y(REBILD_TARGET, 1.0);
@@ -430,7 +462,8 @@ static void chart_within(bp_buffer *b, const week_summary *weeks, size_t n) {
                    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
                    "class=\"target\"/>\n",
                    LEFT, y, CHART_W - RIGHT, y);
-  polyline(b, weeks, n, offsetof(week_summary, cumulative_within), 1.0, "line1");
+  polyline(b, weeks, n, offsetof(week_summary, cumulative_within), 1.0,
+           AXIS_PERCENT, "line1");
   bp_buffer_append(b, "</svg></figure>\n");
 }
 
@@ -442,17 +475,21 @@ static void chart_spread(bp_buffer *b, const week_summary *weeks, size_t n) {
     if (weeks[w].largest_share > max)
       max = weeks[w].largest_share;
   }
-  max = ceil(max * 20) / 20; /* the next 5 % */
-  chart_frame(b, weeks, n, max, 1,
-              "Spread after each week: dissimilarity index D (solid) and the "
-              "largest area newcomer share (dotted)");
-  polyline(b, weeks, n, offsetof(week_summary, dissimilarity), max, "line1");
-  polyline(b, weeks, n, offsetof(week_summary, largest_share), max, "line2");
+  max = ceil(max * 5) / 5; /* the next 0.2: ticks at multiples of 0.05 */
+  chart_frame(b, weeks, n, max, AXIS_FRACTION,
+              "Spread before the ledger and after each week, on a 0-1 scale: "
+              "dissimilarity index D (solid) and the largest area newcomer "
+              "share (dotted)");
+  polyline(b, weeks, n, offsetof(week_summary, dissimilarity), max,
+           AXIS_FRACTION, "line1");
+  polyline(b, weeks, n, offsetof(week_summary, largest_share), max,
+           AXIS_FRACTION, "line2");
   bp_buffer_append(b, "</svg></figure>\n");
 }
 
-static char *history_html(const week_summary *weeks, size_t n,
+static char *history_html(const week_summary *all, size_t n,
                           const totals *t, const char *case_dir) {
+  const week_summary *weeks = all + 1;
   bp_buffer b = {0};
   bp_buffer_append(&b,
                    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
@@ -465,8 +502,9 @@ static char *history_html(const week_summary *weeks, size_t n,
       "color:#222}\n"
       "table{border-collapse:collapse;margin:1em 0}\n"
       "th,td{padding:.3em .7em;border-bottom:1px solid #ddd;text-align:right}\n"
-      "th:first-child,td:first-child{text-align:left}\n"
+      "th:first-child,td:first-child{text-align:left;white-space:nowrap}\n"
       "tr.total td{font-weight:bold;border-top:2px solid #888}\n"
+      "tr.before td{color:#666}\n"
       "figure{margin:1.5em 0}figcaption{font-weight:600;margin-bottom:.4em}\n"
       ".grid{stroke:#e4e4e4}.tick{font-size:11px;fill:#555}"
       ".value{font-size:11px;fill:#222}\n"
@@ -486,6 +524,13 @@ static char *history_html(const week_summary *weeks, size_t n,
                        "</th><th>in transit</th><th>median days to a "
                        "permanent home</th><th>within 180 days</th><th>D"
                        "</th><th>largest area share</th></tr>\n");
+  char before[32];
+  format_percent(before, sizeof before, all[0].largest_share, 1);
+  bp_buffer_printf(&b, "<tr class=\"before\"><td>before</td><td></td><td></td>"
+                       "<td></td><td></td><td></td><td>%.4f</td><td>%s ",
+                   all[0].dissimilarity, before);
+  html_escape(&b, all[0].largest_area);
+  bp_buffer_append(&b, "</td></tr>\n");
   for (size_t w = 0; w < n; w++) {
     const week_summary *s = &weeks[w];
     char days[32], share[32], largest[32];
@@ -516,7 +561,7 @@ static char *history_html(const week_summary *weeks, size_t n,
                      t->within_share >= REBILD_TARGET ? "met" : "not met");
   chart_housed(&b, weeks, n);
   chart_within(&b, weeks, n);
-  chart_spread(&b, weeks, n);
+  chart_spread(&b, all, n + 1);
   bp_buffer_append(
       &b,
       "<p class=\"note\">Days from arrival to a permanent home are the "
@@ -584,7 +629,7 @@ int bp_command_history(int argc, char **argv) {
            case_dir, case_dir, BP_LEDGER_FILE);
   } else if (status == BP_OK) {
     size_t n_weeks;
-    week_summary *weeks = summarise(&ledger, &kase, &n_weeks);
+    week_summary *weeks = summarise(&ledger, &kase, &n_weeks, &diag);
     totals t = total(&ledger);
     print_table(weeks, n_weeks, &t, case_dir);
     if (out_dir) {
@@ -594,7 +639,7 @@ int bp_command_history(int argc, char **argv) {
         printf("Chart: %s/history.html\n", out_dir);
       free(html);
     }
-    for (size_t w = 0; w < n_weeks; w++) {
+    for (size_t w = 0; w <= n_weeks; w++) {
       free(weeks[w].label);
       free(weeks[w].days);
     }
