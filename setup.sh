@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 packages=(build-essential meson ninja-build pkg-config python3
-          libglpk-dev glpk-utils libcsv-dev libcjson-dev libcmocka-dev valgrind)
+          libglpk-dev glpk-utils libcsv-dev libcjson-dev libcmocka-dev valgrind
+          chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
