@@ -562,7 +562,7 @@ void bp_run_fingerprint(const bp_input_file *inputs, size_t n, char out[65]) {
   bp_sha256_init(&hash);
   for (size_t i = 0; i < n; i++) {
     bp_sha256_update(&hash, inputs[i].name, strlen(inputs[i].name));
-    bp_sha256_update(&hash, " ", 1);
+    bp_sha256_update(&hash, "\t", 1);
     bp_sha256_update(&hash, inputs[i].sha256, strlen(inputs[i].sha256));
     bp_sha256_update(&hash, "\n", 1);
   }

@@ -106,7 +106,8 @@ int bp_ledger_lock(const char *case_dir, bp_diagnostics *diag);
 void bp_ledger_unlock(int fd);
 
 /** The fingerprint of a run: SHA-256 over its input files, one line
- *  "name sha256\n" each, in the order of the run record (sorted by name). */
+ *  "name<TAB>sha256<LF>" each, in the order of the run record (sorted by
+ *  name): the same as summary.json's case.fingerprint (data/OUTPUTS.md). */
 void bp_run_fingerprint(const bp_input_file *inputs, size_t n_inputs,
                         char out[65]);
 

@@ -77,7 +77,7 @@ def ledger_rows(case_dir):
 def fingerprint(out_dir):
     with open(os.path.join(out_dir, "proposals.json"), encoding="utf-8") as f:
         doc = json.load(f)
-    text = "".join("%s %s\n" % (i["file"], i["sha256"])
+    text = "".join("%s\t%s\n" % (i["file"], i["sha256"])
                    for i in doc["run"]["inputs"])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -254,6 +254,14 @@ def check_accept_records(root):
             if row[key] != value:
                 problems.append("%s: %s is %r, expected %r"
                                 % (hid, key, row[key], value))
+    # The same fingerprint as the run's spread report, where there is one.
+    summary = os.path.join(out, "summary.json")
+    if os.path.exists(summary):
+        with open(summary, encoding="utf-8") as f:
+            report_fp = json.load(f).get("case", {}).get("fingerprint")
+        if report_fp != fp:
+            problems.append("summary.json's fingerprint %r is not the "
+                            "ledger's run_sha256 %r" % (report_fp, fp))
     if "Recorded 16 accepted proposals" not in r.stdout:
         problems.append("accept said: %r" % r.stdout)
     return problems

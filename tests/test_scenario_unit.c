@@ -171,10 +171,10 @@ static void run_fingerprint_is_the_sha256_of_the_input_lines(void **state) {
   memcpy(inputs[0].sha256, zeros, 65);
   memcpy(inputs[1].sha256, ones, 65);
   bp_run_fingerprint(inputs, 2, out);
-  /* python3: sha256(b"areas.csv " + b"0"*64 + b"\n" + b"units.csv " +
+  /* python3: sha256(b"areas.csv\t" + b"0"*64 + b"\n" + b"units.csv\t" +
    *                 b"1"*64 + b"\n") */
   assert_string_equal(
-      out, "ea1b51a8d49ed14e3bc4ac18f6dc7f7424aec0ac4385bae10b1bdcf652366d16");
+      out, "0841cfa10d1016b3c7514867f938a74e66ee129f901bd2098add376bff68ed9c");
 }
 
 #define SHA "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
