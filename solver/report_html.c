@@ -189,8 +189,11 @@ static const char *reason_code_text(html *h, const char *code) {
 static const char *solver_status_text(html *h, const char *status) {
   if (strcmp(status, "optimal") == 0)
     return TR("optimal (proven best)", "optimal (bevist bedst)");
+  /* A time limit, or the greedy method (which reports no bound): either
+   * way the plan is good but not proven best. */
   if (strcmp(status, "time_limit") == 0)
-    return TR("time limit reached (best found)", "tidsgrænse nået (bedste fundne)");
+    return TR("best found, not proven optimal",
+              "bedste fundne, ikke bevist optimal");
   if (strcmp(status, "infeasible") == 0)
     return TR("the locks cannot all be kept", "låsningerne kan ikke alle holdes");
   return status;
@@ -804,15 +807,17 @@ static double overlap(box a, box b) {
   return w > 0 && hgt > 0 ? w * hgt : 0;
 }
 
-/* Places a label of width w beside the shape's box sb: the first of a few
- * positions around it that overlaps nothing placed before and stays in the
- * frame; failing that, the one that overlaps least.  Records the label's
- * box in placed[n_placed] and returns its anchor (left end of the
- * baseline); *leader says whether it stands off far enough to need a line
- * back to its area. */
-static point place_label(box sb, point centre, double w, box *placed,
-                         size_t n_placed, const box *shapes, size_t n_shapes,
-                         size_t self, box frame, int *leader) {
+/* Places a label of width w for the area whose box is sb (centre and
+ * area_px: its hull's centre and area): inside the area when it is large
+ * enough, else at the first of a few positions around it that overlaps no
+ * label placed before, little of the other areas, and stays in the frame;
+ * failing that, the position that overlaps least.  Records the label's box
+ * in placed[n_placed] and returns its anchor (left end of the baseline);
+ * *leader says whether it stands off far enough to need a line back. */
+static point place_label(box sb, point centre, double area_px, double w,
+                         box *placed, size_t n_placed, const box *shapes,
+                         size_t n_shapes, size_t self, box frame,
+                         int *leader) {
   double cx = (sb.x0 + sb.x1) / 2, cy = (sb.y0 + sb.y1) / 2;
   double asc = LABEL_SIZE * 0.8, desc = LABEL_SIZE * 0.25;
   point candidates[17];
@@ -828,8 +833,9 @@ static point place_label(box sb, point centre, double w, box *placed,
     candidates[n++] = (point){sb.x1 + g * 0.7, sb.y1 + g * 0.7 + asc};
     candidates[n++] = (point){sb.x0 - g * 0.7 - w, sb.y1 + g * 0.7 + asc};
   }
-  /* Inside the area, when it is wide enough to hold its name. */
-  int inside = sb.x1 - sb.x0 > w + 8 && sb.y1 - sb.y0 > 3 * LABEL_SIZE;
+  /* Inside the area, when it is large enough to hold its name. */
+  int inside = sb.x1 - sb.x0 > w + 8 && sb.y1 - sb.y0 > 3 * LABEL_SIZE &&
+               area_px > 2.5 * w * LABEL_SIZE;
   if (inside)
     candidates[n++] = (point){centre.x - w / 2, centre.y + asc / 2};
   double best_cost = INFINITY;
@@ -1021,7 +1027,8 @@ static void draw_layers(html *h, const projection *p, const view *v,
     const bp_report_area *area = &r->areas[s->area];
     double w = (double)characters(area->name) * LABEL_SIZE * 0.58 + 2;
     int leader = 0;
-    point at = place_label(boxes[order[k]], in_view(v, s->centre), w, placed,
+    point at = place_label(boxes[order[k]], in_view(v, s->centre),
+                           s->size * v->k * v->k, w, placed,
                            n_placed++, boxes, n_shapes, order[k], v->frame,
                            &leader);
     if (leader) {
@@ -1626,7 +1633,9 @@ static void travel_chart(html *h, bp_trip trip) {
     return;
   }
   double top = fmax(v[n - 1], isfinite(limit) ? limit : 0);
-  double bin = top > 150 ? 10.0 : 5.0;
+  double bin = 5.0; /* 5-minute steps, wider when the axis is long */
+  while (top / bin > 30)
+    bin *= 2;
   int bins = (int)ceil(top / bin - 1e-9);
   if (bins < 1)
     bins = 1;
@@ -1711,12 +1720,13 @@ static void travel(html *h) {
   raw(h, "</h2>\n<p>");
   esc(h, TR("Minutes by public transport, door to door (walk to the stop, "
             "the ride and the average wait), for the households that make "
-            "each trip. Each bar counts the households in a 5-minute step; "
-            "the dashed line is the council's limit.",
+            "each trip. Each bar counts the households whose trip falls in "
+            "its step of minutes; the dashed line is the council's limit.",
             "Minutter med offentlig transport fra dør til dør (gang til "
             "stoppestedet, turen og den gennemsnitlige ventetid) for de "
-            "husstande, der har turen. Hver søjle tæller husstandene i et "
-            "trin på 5 minutter; den stiplede linje er byrådets grænse."));
+            "husstande, der har turen. Hver søjle tæller de husstande, hvis "
+            "tur falder i dens trin af minutter; den stiplede linje er "
+            "byrådets grænse."));
   raw(h, "</p>\n");
   travel_chart(h, BP_TRIP_LANGUAGE_SCHOOL);
   travel_chart(h, BP_TRIP_SCHOOL);
