@@ -258,16 +258,6 @@ static void select_proposals(run_record *r, const char *list,
   free(copy);
 }
 
-static int valid_week(const char *w) {
-  if (strlen(w) != 8 || w[4] != '-' || w[5] != 'W')
-    return 0;
-  for (int i = 0; i < 8; i++)
-    if (i != 4 && i != 5 && (w[i] < '0' || w[i] > '9'))
-      return 0;
-  int week = (w[6] - '0') * 10 + (w[7] - '0');
-  return week >= 1 && week <= 53;
-}
-
 int bp_command_accept(int argc, char **argv) {
   const char *out_dir = NULL, *case_dir = NULL, *list = NULL, *week = NULL;
   for (int i = 1; i < argc; i++) {
@@ -287,7 +277,7 @@ int bp_command_accept(int argc, char **argv) {
       list = value;
       i++;
     } else if (strcmp(a, "--week") == 0) {
-      if (!value || !valid_week(value))
+      if (!value || !bp_ledger_valid_week(value))
         return usage("--week takes an ISO week YYYY-Www, e.g. 2026-W45", NULL);
       week = value;
       i++;

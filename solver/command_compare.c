@@ -43,6 +43,7 @@
 #include "explain.h"
 #include "export.h"
 #include "ledger.h"
+#include "report.h"
 #include "report_indices.h"
 #include "scenario.h"
 
@@ -526,19 +527,6 @@ static char *compare_csv(const compare_run *runs, size_t n) {
   return bp_buffer_take(&b);
 }
 
-static void html_escape(bp_buffer *b, const char *text) {
-  for (const char *p = text; *p; p++) {
-    switch (*p) {
-    case '&': bp_buffer_append(b, "&amp;"); break;
-    case '<': bp_buffer_append(b, "&lt;"); break;
-    case '>': bp_buffer_append(b, "&gt;"); break;
-    case '"': bp_buffer_append(b, "&quot;"); break;
-    case '\'': bp_buffer_append(b, "&#39;"); break;
-    default: bp_buffer_append_n(b, p, 1);
-    }
-  }
-}
-
 static const char *const colours[] = {"#7f8c8d", "#2c6e9b", "#d98c1f",
                                       "#27ae60", "#8e44ad", "#c0392b",
                                       "#16a085", "#b7950b"};
@@ -560,7 +548,7 @@ static void bar_chart(bp_buffer *b, const compare_run *runs, size_t n, int f) {
   const char *label = figure_specs[f].label;
   while (*label == ' ')
     label++;
-  html_escape(b, label);
+  bp_html_escape(b, label);
   bp_buffer_printf(b, " <code>%s</code></figcaption>\n", figure_specs[f].key);
   bp_buffer_printf(b,
                    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "
@@ -575,7 +563,7 @@ static void bar_chart(bp_buffer *b, const compare_run *runs, size_t n, int f) {
     bp_buffer_printf(b, "<text x=\"%d\" y=\"%d\" class=\"name\" "
                         "text-anchor=\"end\">",
                      LABEL - 6, y + 13);
-    html_escape(b, runs[r].name);
+    bp_html_escape(b, runs[r].name);
     bp_buffer_printf(b,
                      "</text><rect x=\"%d\" y=\"%d\" width=\"%.1f\" "
                      "height=\"%d\" fill=\"%s\"/><text x=\"%.1f\" y=\"%d\" "
@@ -592,7 +580,7 @@ static char *compare_html(const compare_run *runs, size_t n,
   char cell[4096];
   bp_buffer_append(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
                        "charset=\"utf-8\">\n<title>boplace compare: ");
-  html_escape(&b, case_dir);
+  bp_html_escape(&b, case_dir);
   bp_buffer_append(
       &b,
       "</title>\n<style>\n"
@@ -614,7 +602,7 @@ static char *compare_html(const compare_run *runs, size_t n,
       "p.note{color:#555;font-size:.9em}\n"
       "</style>\n</head>\n<body>\n<h1>What-if comparison</h1>\n<p>Case "
       "<code>");
-  html_escape(&b, case_dir);
+  bp_html_escape(&b, case_dir);
   bp_buffer_append(&b, "</code>: the baseline is the case as it is; each "
                        "scenario is the same case with its changes.</p>\n"
                        "<ul>\n");
@@ -622,16 +610,16 @@ static char *compare_html(const compare_run *runs, size_t n,
     bp_buffer_printf(&b, "<li><span class=\"swatch\" style=\"background:%s\">"
                          "</span><strong>",
                      colour_of(r));
-    html_escape(&b, runs[r].name);
+    bp_html_escape(&b, runs[r].name);
     bp_buffer_append(&b, "</strong>");
     if (runs[r].scenario) {
       const char *description = bp_scenario_description(runs[r].scenario);
       if (description) {
         bp_buffer_append(&b, ": ");
-        html_escape(&b, description);
+        bp_html_escape(&b, description);
       }
       bp_buffer_append(&b, " <code>");
-      html_escape(&b, bp_scenario_path(runs[r].scenario));
+      bp_html_escape(&b, bp_scenario_path(runs[r].scenario));
       bp_buffer_append(&b, "</code>");
     } else {
       bp_buffer_append(&b, ": the case as it is");
@@ -641,7 +629,7 @@ static char *compare_html(const compare_run *runs, size_t n,
   bp_buffer_append(&b, "</ul>\n<h2>Figures</h2>\n<table>\n<tr><th>figure</th>");
   for (size_t r = 0; r < n; r++) {
     bp_buffer_append(&b, "<th>");
-    html_escape(&b, runs[r].name);
+    bp_html_escape(&b, runs[r].name);
     bp_buffer_append(&b, "</th>");
   }
   bp_buffer_append(&b, "</tr>\n");
@@ -652,13 +640,13 @@ static char *compare_html(const compare_run *runs, size_t n,
     while (*label == ' ')
       label++;
     bp_buffer_append(&b, detail ? "<tr><td class=\"detail\">" : "<tr><td>");
-    html_escape(&b, label);
+    bp_html_escape(&b, label);
     bp_buffer_printf(&b, " <code>%s</code></td>", figure_specs[f].key);
     for (size_t r = 0; r < n; r++) {
       format_figure(&runs[r], f, 1, cell, sizeof cell);
       bp_buffer_append(&b, figure_specs[f].kind == K_TEXT ? "<td class=\"text\">"
                                                           : "<td>");
-      html_escape(&b, cell);
+      bp_html_escape(&b, cell);
       bp_buffer_append(&b, "</td>");
     }
     bp_buffer_append(&b, "</tr>\n");
@@ -671,12 +659,12 @@ static char *compare_html(const compare_run *runs, size_t n,
                        "baseline</h2>\n");
   for (size_t r = 1; r < n; r++) {
     bp_buffer_append(&b, "<h3>");
-    html_escape(&b, runs[r].name);
+    bp_html_escape(&b, runs[r].name);
     bp_buffer_printf(&b, ": %.0f household%s</h3>\n", runs[r].number[F_CHANGED],
                      runs[r].number[F_CHANGED] == 1 ? "" : "s");
     if (runs[r].number[F_CHANGED] > 0) {
       bp_buffer_append(&b, "<p>");
-      html_escape(&b, runs[r].text[F_CHANGED_LIST]);
+      bp_html_escape(&b, runs[r].text[F_CHANGED_LIST]);
       bp_buffer_append(&b, "</p>\n");
     }
   }

@@ -32,6 +32,7 @@
 #include "command.h"
 #include "export.h"
 #include "ledger.h"
+#include "report.h"
 #include "report_indices.h"
 #include "scenario.h"
 
@@ -328,19 +329,6 @@ static void print_table(const week_summary *all, size_t n, const totals *t,
 /* history.html                                                        */
 /* ------------------------------------------------------------------ */
 
-static void html_escape(bp_buffer *b, const char *text) {
-  for (const char *p = text; *p; p++) {
-    switch (*p) {
-    case '&': bp_buffer_append(b, "&amp;"); break;
-    case '<': bp_buffer_append(b, "&lt;"); break;
-    case '>': bp_buffer_append(b, "&gt;"); break;
-    case '"': bp_buffer_append(b, "&quot;"); break;
-    case '\'': bp_buffer_append(b, "&#39;"); break;
-    default: bp_buffer_append_n(b, p, 1);
-    }
-  }
-}
-
 /* Chart geometry: a plot area with one slot per week. */
 enum { CHART_W = 640, CHART_H = 220, LEFT = 56, RIGHT = 16, TOP = 16,
        BOTTOM = 40 };
@@ -384,7 +372,7 @@ static void chart_frame(bp_buffer *b, const week_summary *weeks, size_t n,
     bp_buffer_printf(b, "<text x=\"%.1f\" y=\"%d\" class=\"tick\" "
                         "text-anchor=\"middle\">",
                      slot_x(w, n), CHART_H - BOTTOM + 16);
-    html_escape(b, weeks[w].label);
+    bp_html_escape(b, weeks[w].label);
     bp_buffer_append(b, "</text>\n");
   }
 }
@@ -494,7 +482,7 @@ static char *history_html(const week_summary *all, size_t n,
   bp_buffer_append(&b,
                    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
                    "charset=\"utf-8\">\n<title>boplace history: ");
-  html_escape(&b, case_dir);
+  bp_html_escape(&b, case_dir);
   bp_buffer_append(
       &b,
       "</title>\n<style>\n"
@@ -517,7 +505,7 @@ static char *history_html(const week_summary *all, size_t n,
       "p.note{color:#555;font-size:.9em}\n"
       "</style>\n</head>\n<body>\n<h1>Accepted placements, week by week</h1>\n"
       "<p>Case <code>");
-  html_escape(&b, case_dir);
+  bp_html_escape(&b, case_dir);
   bp_buffer_append(&b, "</code>, from its ledger <code>" BP_LEDGER_FILE
                        "</code>.</p>\n");
   bp_buffer_append(&b, "<table>\n<tr><th>week</th><th>housed</th><th>persons"
@@ -529,7 +517,7 @@ static char *history_html(const week_summary *all, size_t n,
   bp_buffer_printf(&b, "<tr class=\"before\"><td>before</td><td></td><td></td>"
                        "<td></td><td></td><td></td><td>%.4f</td><td>%s ",
                    all[0].dissimilarity, before);
-  html_escape(&b, all[0].largest_area);
+  bp_html_escape(&b, all[0].largest_area);
   bp_buffer_append(&b, "</td></tr>\n");
   for (size_t w = 0; w < n; w++) {
     const week_summary *s = &weeks[w];
@@ -538,12 +526,12 @@ static char *history_html(const week_summary *all, size_t n,
     format_percent(share, sizeof share, s->within_share, 0);
     format_percent(largest, sizeof largest, s->largest_share, 1);
     bp_buffer_append(&b, "<tr><td>");
-    html_escape(&b, s->label);
+    bp_html_escape(&b, s->label);
     bp_buffer_printf(&b, "</td><td>%d</td><td>%d</td><td>%d</td><td>%s</td>"
                          "<td>%s</td><td>%.4f</td><td>%s ",
                      s->housed, s->persons, s->transit, days, share,
                      s->dissimilarity, largest);
-    html_escape(&b, s->largest_area);
+    bp_html_escape(&b, s->largest_area);
     bp_buffer_append(&b, "</td></tr>\n");
   }
   char days[32], share[32];

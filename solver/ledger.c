@@ -37,7 +37,7 @@ static const bp_csv_column ledger_columns[L_COUNT] = {
 /* Reading                                                             */
 /* ------------------------------------------------------------------ */
 
-static int valid_week(const char *text) {
+int bp_ledger_valid_week(const char *text) {
   /* YYYY-Www, week 01..53 */
   if (strlen(text) != 8 || text[4] != '-' || text[5] != 'W')
     return 0;
@@ -123,38 +123,39 @@ static size_t first_of(const bp_ledger *l, const size_t *order, int by_unit,
   return low;
 }
 
+/* The rows of one id: order[*begin .. *end), in file order. */
+static void rows_of(const bp_ledger *l, int by_unit, const char *id,
+                    size_t *begin, size_t *end) {
+  const size_t *order = by_unit ? l->by_unit : l->by_household;
+  *begin = *end = 0;
+  if (!order)
+    return;
+  *begin = *end = first_of(l, order, by_unit, id);
+  while (*end < l->n_rows && strcmp(row_key(l, order[*end], by_unit), id) == 0)
+    (*end)++;
+}
+
 long bp_ledger_find(const bp_ledger *l, const char *household_id,
                     const char *unit_id) {
-  if (!l->by_household)
-    return -1;
-  for (size_t i = first_of(l, l->by_household, 0, household_id);
-       i < l->n_rows &&
-       strcmp(l->rows[l->by_household[i]].household_id, household_id) == 0;
-       i++)
+  size_t begin, end;
+  rows_of(l, 0, household_id, &begin, &end);
+  for (size_t i = begin; i < end; i++)
     if (strcmp(l->rows[l->by_household[i]].unit_id, unit_id) == 0)
       return (long)l->by_household[i];
   return -1;
 }
 
 long bp_ledger_latest(const bp_ledger *l, const char *household_id) {
-  long latest = -1;
-  if (!l->by_household)
-    return -1;
-  for (size_t i = first_of(l, l->by_household, 0, household_id);
-       i < l->n_rows &&
-       strcmp(l->rows[l->by_household[i]].household_id, household_id) == 0;
-       i++)
-    latest = (long)l->by_household[i];
-  return latest;
+  size_t begin, end;
+  rows_of(l, 0, household_id, &begin, &end);
+  return end > begin ? (long)l->by_household[end - 1] : -1;
 }
 
 int bp_ledger_occupants(const bp_ledger *l, const char *unit_id) {
+  size_t begin, end;
   int count = 0;
-  if (!l->by_unit)
-    return 0;
-  for (size_t i = first_of(l, l->by_unit, 1, unit_id);
-       i < l->n_rows && strcmp(l->rows[l->by_unit[i]].unit_id, unit_id) == 0;
-       i++)
+  rows_of(l, 1, unit_id, &begin, &end);
+  for (size_t i = begin; i < end; i++)
     count += l->rows[l->by_unit[i]].current;
   return count;
 }
@@ -181,7 +182,7 @@ static int read_row(bp_csv_table *t, const bp_csv_row *row, bp_ledger_row *r) {
   int kind = 0;
   int ok = bp_csv_int(t, row, L_BATCH, 1, BP_CSV_INT_LIMIT, 1, &r->batch);
   ok &= bp_csv_text(t, row, L_WEEK, &r->week);
-  if (r->week && !valid_week(r->week)) {
+  if (r->week && !bp_ledger_valid_week(r->week)) {
     bp_csv_error(t, row->line, bp_csv_column_number(t, L_WEEK),
                  "week: expected an ISO week YYYY-Www (e.g. 2026-W45), found "
                  "\"%s\"",

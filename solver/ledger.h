@@ -80,6 +80,9 @@ bp_status bp_ledger_read(const char *case_dir, bp_ledger *ledger,
                          bp_diagnostics *diag);
 void bp_ledger_free(bp_ledger *ledger);
 
+/** Whether text is an ISO week YYYY-Www (weeks 01-53). */
+int bp_ledger_valid_week(const char *text);
+
 /** The row of (household, unit), or -1. */
 long bp_ledger_find(const bp_ledger *ledger, const char *household_id,
                     const char *unit_id);
