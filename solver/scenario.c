@@ -1035,12 +1035,12 @@ static char *numbered_id(const char *prefix, int number, int count) {
   return bp_format("%s%0*d", prefix, width, number);
 }
 
-/* Whether id may be added: not a record that stays in the case and not
- * added before by this scenario. */
+/* Whether id may be added: not a record that stays in the case.  (That
+ * the scenario does not add it twice is checked once all are collected,
+ * check_added_unique.) */
 static int id_is_new(const applier *a, const cJSON *entry, const char *where,
                      const char *id, int found_in_case,
-                     const unsigned char *drop, char **added_ids,
-                     size_t n_added, const char *what) {
+                     const unsigned char *drop, const char *what) {
   if (found_in_case >= 0 && !drop[found_in_case]) {
     ERROR_AT(entry,
              "%s: %s '%s' is already in the case; ids must stay unique "
@@ -1048,12 +1048,6 @@ static int id_is_new(const applier *a, const cJSON *entry, const char *where,
              where, what, id);
     return 0;
   }
-  for (size_t i = 0; i < n_added; i++)
-    if (strcmp(added_ids[i], id) == 0) {
-      ERROR_AT(entry, "%s: %s '%s' is added twice by this scenario", where,
-               what, id);
-      return 0;
-    }
   return 1;
 }
 
@@ -1230,20 +1224,79 @@ static int read_household_entry(const applier *a, const cJSON *entry,
   return 1;
 }
 
+/* Where an added record came from, for the uniqueness check. */
+typedef struct {
+  const char *id;      /* the record's id (owned by the record) */
+  const cJSON *entry;  /* the add_units / add_households entry */
+  int entry_index;
+  size_t order;        /* position in the list: earlier entries first */
+} added_origin;
+
 /* New records of one kind, collected before the case is edited. */
 typedef struct {
   void *records;
   size_t n, capacity, size;
-  char **ids; /* the ids, for the uniqueness check (point into records) */
+  added_origin *origins; /* parallel to records */
 } added_list;
 
 static void *added_slot(added_list *list) {
   if (list->n == list->capacity) {
     list->capacity = list->capacity ? 2 * list->capacity : 16;
     list->records = bp_realloc(list->records, list->capacity * list->size);
-    list->ids = bp_realloc(list->ids, list->capacity * sizeof *list->ids);
+    list->origins =
+        bp_realloc(list->origins, list->capacity * sizeof *list->origins);
   }
   return (char *)list->records + list->n * list->size;
+}
+
+static int compare_origins(const void *x, const void *y) {
+  const added_origin *a = x, *b = y;
+  int c = strcmp(a->id, b->id);
+  if (c)
+    return c;
+  return (a->order > b->order) - (a->order < b->order);
+}
+
+/* No id added twice: sorted, a repeat sits next to its first.  One message
+ * per entry that repeats an id, at that entry.  O(n log n), so that a
+ * scenario adding thousands of households stays quick. */
+static void check_added_unique(const applier *a, const added_list *list,
+                               int households) {
+  if (list->n < 2)
+    return;
+  added_origin *sorted = bp_alloc(list->n * sizeof *sorted);
+  memcpy(sorted, list->origins, list->n * sizeof *sorted);
+  qsort(sorted, list->n, sizeof *sorted, compare_origins);
+  const char *list_name = households ? "add_households" : "add_units";
+  const cJSON **reported = bp_alloc(list->n * sizeof *reported);
+  size_t n_reported = 0;
+  size_t first_of_id = 0;
+  for (size_t i = 1; i < list->n; i++) {
+    if (strcmp(sorted[i - 1].id, sorted[i].id) != 0) {
+      first_of_id = i;
+      continue;
+    }
+    const added_origin *first = &sorted[first_of_id], *again = &sorted[i];
+    int seen = 0;
+    for (size_t r = 0; r < n_reported && !seen; r++)
+      seen = reported[r] == again->entry;
+    if (seen)
+      continue;
+    reported[n_reported++] = again->entry;
+    if (first->entry == again->entry)
+      ERROR_AT(again->entry, "%s[%d]: %s '%s' is added twice by this entry",
+               list_name, again->entry_index,
+               households ? "household" : "unit", again->id);
+    else
+      ERROR_AT(again->entry,
+               "%s[%d]: %s '%s' is added twice by this scenario (also by "
+               "%s[%d])",
+               list_name, again->entry_index,
+               households ? "household" : "unit", again->id, list_name,
+               first->entry_index);
+  }
+  free(reported);
+  free(sorted);
 }
 
 static void apply_additions(const applier *a, const cJSON *list,
@@ -1278,7 +1331,7 @@ static void apply_additions(const applier *a, const cJSON *list,
       char *id = single ? bp_strdup(single) : numbered_id(prefix, i, count);
       int in_case = households ? bp_case_find_household(k, id)
                                : bp_case_find_unit(k, id);
-      if (!id_is_new(a, entry, where, id, in_case, drop, added->ids, added->n,
+      if (!id_is_new(a, entry, where, id, in_case, drop,
                      households ? "household" : "unit")) {
         free(id);
         break; /* one message per entry is enough */
@@ -1293,13 +1346,15 @@ static void apply_additions(const applier *a, const cJSON *list,
         copy_unit(copy, &u);
         copy->id = id;
       }
-      added->ids[added->n++] = id;
+      added->origins[added->n] = (added_origin){id, entry, index, added->n};
+      added->n++;
     }
     if (households)
       free_household(&h);
     else
       free_unit(&u);
   }
+  check_added_unique(a, added, households);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1351,9 +1406,9 @@ bp_status bp_scenario_apply(const bp_scenario *sc, bp_case *k,
       free_household(&((bp_household *)households.records)[i]);
   }
   free(units.records);
-  free(units.ids);
+  free(units.origins);
   free(households.records);
-  free(households.ids);
+  free(households.origins);
   free(drop_units);
   free(drop_households);
   return status;
