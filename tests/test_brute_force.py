@@ -42,7 +42,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import boplace_check as bc  # noqa: E402
 
-N_CASES = 1000
+N_CASES = 500
 SEED = 20260522
 SOFT_RTOL = 1e-6
 SOFT_ATOL = 1e-6
@@ -598,12 +598,28 @@ def case_room(count, total, cap, upto):
 # Running the program
 # ---------------------------------------------------------------------------
 
+_PROGRAM_COPY = []
+
+
 def boplace_path():
+    """The program under test.  It is copied once into a private directory,
+    so that a rebuild of the shared build tree while the test runs cannot
+    pull the program away under it."""
+    if _PROGRAM_COPY:
+        return _PROGRAM_COPY[0]
     exe = os.environ.get("BOPLACE")
-    if exe:
+    if not exe:
+        root = os.environ.get("BOPLACE_SOURCE", os.path.dirname(HERE))
+        exe = os.path.join(root, "build", "solver", "boplace")
+    if not os.access(exe, os.X_OK):
         return exe
-    root = os.environ.get("BOPLACE_SOURCE", os.path.dirname(HERE))
-    return os.path.join(root, "build", "solver", "boplace")
+    import atexit
+    private = tempfile.mkdtemp(prefix="boplace_program_")
+    copy = os.path.join(private, "boplace")
+    shutil.copy2(exe, copy)
+    atexit.register(shutil.rmtree, private, True)
+    _PROGRAM_COPY.append(copy)
+    return copy
 
 
 def run_program(case_dir, out_dir, extra=()):
