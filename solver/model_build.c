@@ -93,6 +93,9 @@ static void build_count(builder *b, bp_model_count *out, const char *what,
                         const double *coef, size_t n_members, int bound) {
   char name[160];
   memset(out, 0, sizeof *out);
+  out->base_count = count;
+  out->base_total = total;
+  out->cap = cap;
   if (n_members == 0)
     return;
   int upper = cap_room;
@@ -255,6 +258,7 @@ void bp_model_build(const bp_case *kase, const bp_derived *d, int with_names,
    * branching on single units of the district would split the search among
    * dozens of equivalent flats (solve.c branches on w before x). */
   m->first_district_col = glp_get_num_cols(m->problem) + 1;
+  size_t district_capacity = 0;
   size_t n_slots[2] = {kase->n_schools, kase->n_daycares};
   size_t *first[2];   /* per institution: its w in members/coef, CSR */
   int *w_cols[2];
@@ -298,6 +302,19 @@ void bp_model_build(const bp_case *kase, const bp_derived *d, int with_names,
           w_col[n_w] = cur_w[served];
           w_inst[n_w] = served;
           w_kids[n_w++] = children;
+          size_t slot = (size_t)(cur_w[served] - m->first_district_col);
+          if (slot >= district_capacity) {
+            district_capacity = 2 * slot + 64;
+            m->district_household = bp_realloc(m->district_household,
+                district_capacity * sizeof *m->district_household);
+            m->district_institution = bp_realloc(m->district_institution,
+                district_capacity * sizeof *m->district_institution);
+            m->district_is_daycare = bp_realloc(m->district_is_daycare,
+                district_capacity * sizeof *m->district_is_daycare);
+          }
+          m->district_household[slot] = (int)h;
+          m->district_institution[slot] = served;
+          m->district_is_daycare[slot] = (char)daycare;
         }
         put(&b.matrix, cur_row[served], (int)i + 1, -1.0);
       }
@@ -505,6 +522,17 @@ void bp_model_set_objective(bp_model *m, bp_tier tier) {
   glp_set_obj_dir(m->problem, tier == BP_TIER_SOFT ? GLP_MIN : GLP_MAX);
 }
 
+void bp_model_set_waiting_permanent(bp_model *m, double waiting_weight) {
+  int n = glp_get_num_cols(m->problem);
+  for (int j = 1; j <= n; j++)
+    glp_set_obj_coef(m->problem, j, 0.0);
+  for (size_t i = 0; i < (size_t)m->n_x; i++)
+    glp_set_obj_coef(m->problem, (int)i + 1,
+                     waiting_weight * tier_coef(m, BP_TIER_WAITING, i) +
+                         tier_coef(m, BP_TIER_PERMANENT, i));
+  glp_set_obj_dir(m->problem, GLP_MAX);
+}
+
 double bp_model_tier_value(const bp_model *m, bp_tier tier, const double *x) {
   double value = 0.0;
   int n = glp_get_num_cols(m->problem);
@@ -552,5 +580,118 @@ void bp_model_free(bp_model *m) {
   free(m->daycares);
   free(m->group_area_col);
   free(m->cluster_col);
+  free(m->district_household);
+  free(m->district_institution);
+  free(m->district_is_daycare);
   memset(m, 0, sizeof *m);
+}
+
+/* The least t and o that satisfy (C13) and (C14) at a count. */
+static void complete_count(const bp_model *m, const bp_model_count *c,
+                           double value, double *x) {
+  if (!c->count_col)
+    return;
+  x[c->count_col] = value;
+  if (c->spread_col) {
+    double t = 0.0;
+    for (int j = 0; j < c->bound; j++) {
+      double fj = bp_spread_penalty(c->base_count, c->base_total, j);
+      double slope = bp_spread_penalty(c->base_count, c->base_total, j + 1) - fj;
+      double cut = fj + slope * (value - j);
+      if (cut > t)
+        t = cut;
+    }
+    x[c->spread_col] = t;
+  }
+  if (c->near_cap_col) {
+    double rate = 1.0 - NEAR_CAP * c->cap;
+    double e0 = (double)c->base_count - NEAR_CAP * c->cap * c->base_total;
+    double o = rate * value + (e0 < 0 ? e0 : 0.0);
+    x[c->near_cap_col] = o > 0 ? o : 0.0;
+  }
+  (void)m;
+}
+
+void bp_model_complete(const bp_model *m, const int *chosen, double *x) {
+  const bp_case *k = m->kase;
+  const bp_derived *d = m->derived;
+  int n = glp_get_num_cols(m->problem);
+  for (int j = 1; j <= n; j++)
+    x[j] = 0.0;
+  size_t na = k->n_areas;
+  double *area_count = bp_calloc(na + 1, sizeof *area_count);
+  int *group_area = bp_alloc((k->n_groups + 1) * sizeof *group_area);
+  for (size_t g = 0; g < k->n_groups; g++)
+    group_area[g] = -1;
+  for (size_t h = 0; h < k->n_households; h++) {
+    if (chosen[h] < 0)
+      continue;
+    x[chosen[h] + 1] = 1.0;
+    int a = k->units[d->candidates[chosen[h]].unit].area;
+    area_count[a] += 1.0;
+    if (k->households[h].group >= 0)
+      group_area[k->households[h].group] = a;
+  }
+  for (size_t a = 0; a < na; a++) {
+    complete_count(m, &m->areas[a], area_count[a], x);
+    if (m->cluster_col[a])
+      x[m->cluster_col[a]] = area_count[a] > 0 ? 1.0 : 0.0;
+  }
+  for (size_t g = 0; g < k->n_groups; g++)
+    if (group_area[g] >= 0 && m->group_area_col[g * na + (size_t)group_area[g]])
+      x[m->group_area_col[g * na + (size_t)group_area[g]]] = 1.0;
+  double *children[2] = {bp_calloc(k->n_schools + 1, sizeof(double)),
+                         bp_calloc(k->n_daycares + 1, sizeof(double))};
+  for (int j = m->first_district_col; j > 0 && j <= m->last_district_col; j++) {
+    size_t slot = (size_t)(j - m->first_district_col);
+    int h = m->district_household[slot], daycare = m->district_is_daycare[slot];
+    int inst = m->district_institution[slot];
+    if (chosen[h] < 0)
+      continue;
+    const bp_area *area = &k->areas[k->units[d->candidates[chosen[h]].unit].area];
+    if ((daycare ? area->daycare : area->school) != inst)
+      continue;
+    x[j] = 1.0;
+    const bp_household *hh = &k->households[h];
+    children[daycare][inst] += daycare ? hh->children_0_5 : hh->children_6_16;
+  }
+  for (size_t s = 0; s < k->n_schools; s++)
+    complete_count(m, &m->schools[s], children[0][s], x);
+  for (size_t s = 0; s < k->n_daycares; s++)
+    complete_count(m, &m->daycares[s], children[1][s], x);
+  free(children[0]);
+  free(children[1]);
+  free(area_count);
+  free(group_area);
+}
+
+double bp_model_violation(const bp_model *m, const double *x) {
+  glp_prob *P = m->problem;
+  int n = glp_get_num_cols(P), rows = glp_get_num_rows(P);
+  int *ind = bp_alloc(((size_t)n + 1) * sizeof *ind);
+  double *val = bp_alloc(((size_t)n + 1) * sizeof *val);
+  double worst = 0.0;
+  for (int j = 1; j <= n; j++) {
+    int type = glp_get_col_type(P, j);
+    double lo = glp_get_col_lb(P, j), up = glp_get_col_ub(P, j);
+    if (type != GLP_FR && type != GLP_UP && x[j] < lo)
+      worst = fmax(worst, lo - x[j]);
+    if ((type == GLP_UP || type == GLP_DB || type == GLP_FX) && x[j] > up)
+      worst = fmax(worst, x[j] - up);
+  }
+  for (int i = 1; i <= rows; i++) {
+    int len = glp_get_mat_row(P, i, ind, val);
+    double activity = 0.0;
+    for (int t = 1; t <= len; t++)
+      activity += val[t] * x[ind[t]];
+    int type = glp_get_row_type(P, i);
+    double lo = glp_get_row_lb(P, i), up = glp_get_row_ub(P, i);
+    if ((type == GLP_LO || type == GLP_DB || type == GLP_FX) && activity < lo)
+      worst = fmax(worst, lo - activity);
+    if ((type == GLP_UP || type == GLP_DB || type == GLP_FX) && activity > up)
+      worst = fmax(worst, activity - up);
+  }
+  free(ind);
+  free(val);
+  return worst;
 }

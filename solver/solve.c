@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "greedy.h"
 #include "model.h"
 
 /* Set from a signal handler, so it cannot hang off the run's context: the
@@ -106,10 +107,13 @@ static int quiet(void *info, const char *text) {
 static int solve_tier(bp_model *m, bp_tier tier, const double *start,
                       double deadline, double mip_gap, double *x,
                       double *value, double *bound, int *optimal,
-                      int *timed_out) {
+                      int *timed_out, double combine_weight) {
   glp_prob *P = m->problem;
   int n = glp_get_num_cols(P);
-  bp_model_set_objective(m, tier);
+  if (combine_weight > 0)
+    bp_model_set_waiting_permanent(m, combine_weight);
+  else
+    bp_model_set_objective(m, tier);
   *timed_out = 0;
 
   glp_smcp lp;
@@ -138,13 +142,10 @@ static int solve_tier(bp_model *m, bp_tier tier, const double *start,
   ip.cb_info = &search;
   ip.mip_gap = mip_gap;
   ip.tm_lim = milliseconds_left(deadline);
-  /* Cuts help the packing structure of places, caps and groups.  Not cover
-   * cuts: GLPK 5.0's cover generator fails an assertion (glp_cov_init) on
-   * some of our models and aborts the process. */
-  ip.gmi_cuts = GLP_ON;
-  ip.mir_cuts = GLP_ON;
-  ip.clq_cuts = GLP_ON;
-  ip.fp_heur = GLP_ON;
+  /* No cut generators and no feasibility pump: measured on the benchmark's
+   * M instance, they cost more time per node than they save (tier 1: 20 s
+   * with Gomory, MIR and clique cuts and the pump; 4 s without).  GLPK 5.0's
+   * cover cuts also abort on some of our models (glp_cov_init). */
   if (lp_status == GLP_OPT || lp_status == GLP_FEAS || lp_status == GLP_UNBND) {
     ret = glp_intopt(P, &ip);
   } else if (start) {
@@ -171,7 +172,10 @@ static int solve_tier(bp_model *m, bp_tier tier, const double *start,
   for (int j = 1; j <= n; j++)
     if (glp_get_col_kind(P, j) != GLP_CV)
       x[j] = round(x[j]);
-  *value = bp_model_tier_value(m, tier, x);
+  *value = combine_weight > 0
+               ? combine_weight * bp_model_tier_value(m, BP_TIER_WAITING, x) +
+                     bp_model_tier_value(m, BP_TIER_PERMANENT, x)
+               : bp_model_tier_value(m, tier, x);
   *optimal = status == GLP_OPT && !*timed_out;
   if (*optimal)
     *bound = *value;
@@ -306,6 +310,53 @@ static void explain_conflicting_locks(const bp_case *kase, bp_model *m,
   free(in_conflict);
 }
 
+/* Tiers 2 and 3 can be one problem, maximising W * waiting + permanent:
+ * with W above any permanent count (at most the housed count v1), one more
+ * waiting day always outweighs every permanent home, so the order is kept
+ * exactly.  Only while W times the largest waiting total stays far inside
+ * GLPK's tolerance (1e-7 relative): then the objective's integer steps are
+ * never lost in rounding.  Otherwise 0: solve the tiers one by one.  One
+ * problem instead of two matters because fixing tier 2 adds a knapsack row
+ * (waiting days as weights) that makes tier 3 hard on its own. */
+static double waiting_permanent_weight(const bp_case *kase, const bp_derived *d,
+                                       double housed) {
+  double waiting = 0.0;
+  for (size_t h = 0; h < kase->n_households; h++)
+    if (d->first_candidate[h + 1] > d->first_candidate[h])
+      waiting += kase->households[h].waiting_days;
+  double weight = housed + 1.0;
+  if (waiting <= 0.0 || weight * waiting + housed > 1e6)
+    return 0.0;
+  return weight;
+}
+
+/* The hand method's proposal as a start for tier 1, when it keeps every
+ * row of the model (GLPK does not check a start; we do). */
+static double *greedy_start(const bp_case *kase, const bp_derived *d,
+                            const bp_model *m, int trace) {
+  bp_solution g;
+  bp_diagnostics scratch = {0};
+  double *x = NULL;
+  if (bp_greedy(kase, d, &g, &scratch) == BP_OK && g.housed > 0) {
+    int n = glp_get_num_cols(m->problem);
+    x = bp_alloc(((size_t)n + 1) * sizeof *x);
+    bp_model_complete(m, g.candidate_of_household, x);
+    double violation = bp_model_violation(m, x);
+    if (violation > 1e-6) {
+      if (trace)
+        fprintf(stderr, "boplace: the greedy start breaks a row by %g; not used\n",
+                violation);
+      free(x);
+      x = NULL;
+    } else if (trace) {
+      fprintf(stderr, "boplace: greedy start houses %d\n", g.housed);
+    }
+  }
+  bp_solution_free(&g);
+  bp_diagnostics_free(&scratch);
+  return x;
+}
+
 bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
                    bp_diagnostics *diag) {
   memset(s, 0, sizeof *s);
@@ -316,12 +367,21 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
   for (size_t h = 0; h < kase->n_households; h++)
     s->candidate_of_household[h] = -1;
 
+  /* BOPLACE_TRACE=1 prints each tier's progress to stderr (README:
+   * "When a run is slow"); it changes nothing else. */
+  const char *trace_env = getenv("BOPLACE_TRACE");
+  int trace = trace_env && *trace_env && strcmp(trace_env, "0") != 0;
+  static const char *tier_names[] = {"housed", "waiting", "permanent", "soft"};
   glp_term_hook(quiet, NULL);
   bp_model m;
   bp_model_build(kase, d, 0, &m);
+  if (trace)
+    fprintf(stderr, "boplace: model %d rows, %d columns (%d integer), %zu pairs, built in %.2f s\n",
+            glp_get_num_rows(m.problem), glp_get_num_cols(m.problem),
+            glp_get_num_int(m.problem), d->n_candidates, now_seconds() - started);
   int n = glp_get_num_cols(m.problem);
   double *x = bp_calloc((size_t)n + 1, sizeof *x);
-  double *start = NULL;
+  double *start = greedy_start(kase, d, &m, trace);
   int all_optimal = 1;
   bp_status result = BP_OK;
 
@@ -337,9 +397,12 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
     }
     double value = 0, bound = 0;
     int optimal = 0, timed_out = 0;
+    double combine = tier == BP_TIER_WAITING
+                         ? waiting_permanent_weight(kase, d, s->tier_value[0])
+                         : 0.0;
     int found = solve_tier(&m, tier, start, deadline,
                            tier == BP_TIER_SOFT ? kase->policy.mip_gap : 0.0, x,
-                           &value, &bound, &optimal, &timed_out);
+                           &value, &bound, &optimal, &timed_out, combine);
     if (found == 0) {
       /* Only the locks can make the model infeasible: with no place lock,
        * placing nobody keeps every rule. */
@@ -354,11 +417,34 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
       result = BP_FAILURE;
       break;
     }
+    if (combine > 0) {
+      /* Tiers 2 and 3 were solved as one: split the value.  Since the
+       * permanent count is below the weight, the waiting total is at most
+       * floor(bound / weight); the permanent bound is known only at an
+       * optimum. */
+      double waiting = bp_model_tier_value(&m, BP_TIER_WAITING, x);
+      double permanent = bp_model_tier_value(&m, BP_TIER_PERMANENT, x);
+      s->tier_value[t] = waiting;
+      s->tier_bound[t] = optimal ? waiting : floor(bound / combine + 1e-9);
+      bp_model_fix_tier(&m, tier, waiting);
+      t++;
+      tier = BP_TIER_PERMANENT;
+      value = permanent;
+      bound = optimal ? permanent : NAN;
+    }
+    if (trace)
+      fprintf(stderr, "boplace: tier %d (%s): value %.6g, bound %.6g, %s%s, %.2f s\n",
+              t + 1, tier_names[t], value, bound,
+              optimal ? "optimal" : "not proven",
+              combine > 0 ? " (solved with tier 2)" : "", now_seconds() - started);
     s->tier_value[t] = value;
     s->tier_bound[t] = bound;
     /* The run's gap is the widest of its tiers: a tier that stopped early
      * weakens every tier after it. */
     double gap = relative_gap(value, bound);
+    if (combine > 0)
+      gap = optimal ? 0.0 : relative_gap(s->tier_value[BP_TIER_WAITING],
+                                         s->tier_bound[BP_TIER_WAITING]);
     s->gap = isnan(gap) || isnan(s->gap) ? NAN : fmax(s->gap, gap);
     if (!optimal)
       all_optimal = 0;

@@ -252,6 +252,61 @@ static void lock_into_an_area_the_group_cannot_share(void **state) {
   done(&s);
 }
 
+static void completed_proposal_keeps_every_row(void **state) {
+  (void)state;
+  /* A case with every kind of row: seats, bilingual caps, buildings,
+   * min_cluster, a group.  The solver's proposal, completed column by
+   * column, must satisfy the model exactly (it is how warm starts are made),
+   * and an infeasible assignment must show a violation. */
+  solved s;
+  tb_case(&s.kase, 4, 3, 0);
+  s.kase.areas[0].newcomer_households = 100;
+  s.kase.areas[2].newcomer_households = 120;
+  s.kase.schools[1].free_seats = 2;
+  s.kase.daycares[0].bilingual = 25;
+  s.kase.policy.min_cluster = 2;
+  s.kase.policy.max_new_per_building = 1;
+  for (int i = 0; i < 9; i++)
+    tb_unit(&s.kase, i % 3, 1 + i % 3, 2500 + 100 * i, BP_UNIT_PUBLIC);
+  int building[] = {0, 3};
+  tb_building(&s.kase, building, 2);
+  tb_household(&s.kase, 2, 1, 1, 6000, 30);
+  tb_household(&s.kase, 1, 0, 0, 6000, 20);
+  tb_household(&s.kase, 1, 0, 0, 6000, 10);
+  tb_household(&s.kase, 2, 0, 2, 6000, 5);
+  tb_household(&s.kase, 1, 0, 0, 6000, 0);
+  int pair[] = {1, 2};
+  tb_group(&s.kase, pair, 2);
+  assert_int_equal(solve_case(&s), BP_OK);
+  bp_model m;
+  bp_model_build(&s.kase, &s.derived, 0, &m);
+  int n = glp_get_num_cols(m.problem);
+  double *x = bp_alloc(((size_t)n + 1) * sizeof *x);
+  bp_model_complete(&m, s.solution.candidate_of_household, x);
+  assert_true(bp_model_violation(&m, x) < 1e-9);
+  /* Two households in one unit: (C2) breaks. */
+  int *both = bp_alloc(s.kase.n_households * sizeof *both);
+  for (size_t h = 0; h < s.kase.n_households; h++)
+    both[h] = -1;
+  for (size_t i = 0; i < s.derived.n_candidates && both[4] < 0; i++)
+    if (s.derived.candidates[i].household == 4)
+      for (size_t j = 0; j < s.derived.n_candidates; j++)
+        if (s.derived.candidates[j].household == 0 &&
+            s.derived.candidates[j].unit == s.derived.candidates[i].unit) {
+          both[4] = (int)i;
+          both[0] = (int)j;
+          break;
+        }
+  if (both[4] >= 0) {
+    bp_model_complete(&m, both, x);
+    assert_true(bp_model_violation(&m, x) >= 1.0 - 1e-9);
+  }
+  free(both);
+  free(x);
+  bp_model_free(&m);
+  done(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(longest_waiting_gets_the_only_unit),
@@ -264,6 +319,7 @@ int main(void) {
       cmocka_unit_test(spread_prefers_two_areas_to_one),
       cmocka_unit_test(conflicting_place_locks_are_reported),
       cmocka_unit_test(lock_into_an_area_the_group_cannot_share),
+      cmocka_unit_test(completed_proposal_keeps_every_row),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
