@@ -644,6 +644,19 @@ static int find_stop(const bp_case *k, const char *id) {
   return find_by_id(k->stops, sizeof *k->stops, k->n_stops, id);
 }
 
+/* What to add to "not in units.csv" (or households.csv) when the case has
+ * a history ledger, which may have left the record out. */
+static const char *ledger_note(const bp_case *k, const char *file) {
+  int households = strcmp(file, "households.csv") == 0;
+  if (!households && strcmp(file, "units.csv") != 0)
+    return "";
+  for (size_t i = 0; i < k->n_inputs; i++)
+    if (strcmp(k->inputs[i].name, "history.csv") == 0)
+      return households ? ", or already housed according to history.csv"
+                        : ", or already taken according to history.csv";
+  return "";
+}
+
 /* An id that must name a record of the case: its index, -1 (none) for
  * null where allowed; -2 after an error. */
 static int get_reference(const applier *a, const cJSON *object,
@@ -660,7 +673,8 @@ static int get_reference(const applier *a, const cJSON *object,
   int index = find(a->kase, id);
   if (index < 0) {
     ERROR_AT(cJSON_GetObjectItemCaseSensitive(object, key),
-             "%s.%s: unknown id '%s' (not in %s)", where, key, id, file);
+             "%s.%s: unknown id '%s' (not in %s%s)", where, key, id, file,
+             ledger_note(a->kase, file));
     return -2;
   }
   return index;
@@ -958,15 +972,10 @@ static void apply_withdrawals(const applier *a, const cJSON *list,
     int at = households ? bp_case_find_household(k, id)
                         : bp_case_find_unit(k, id);
     if (at < 0) {
-      int ledger = 0;
-      for (size_t i = 0; i < k->n_inputs && !ledger; i++)
-        ledger = strcmp(k->inputs[i].name, "history.csv") == 0;
+      const char *file = households ? "households.csv" : "units.csv";
       ERROR_AT(entry, "%s[%d]: there is no %s '%s' in the case (not in %s%s)",
-               list_name, index, households ? "household" : "unit", id,
-               households ? "households.csv" : "units.csv",
-               !ledger ? ""
-               : households ? ", or already housed according to history.csv"
-                            : ", or already taken according to history.csv");
+               list_name, index, households ? "household" : "unit", id, file,
+               ledger_note(k, file));
       continue;
     }
     if (drop[at]) {
