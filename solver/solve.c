@@ -391,8 +391,10 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
       /* Stopped: the later tiers keep the last tier's proposal unimproved. */
       all_optimal = 0;
       s->interrupted = 1;
+      memcpy(x, start, ((size_t)n + 1) * sizeof *x); /* the proposal kept */
       s->tier_value[t] = bp_model_tier_value(&m, tier, start);
       s->tier_bound[t] = NAN;
+      s->gap = NAN;
       continue;
     }
     double value = 0, bound = 0;
