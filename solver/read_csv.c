@@ -267,6 +267,24 @@ static void on_field(void *data, size_t length, void *context) {
   r->fields_this_line++;
 }
 
+/* One allocation for a row: its field pointers, then the texts they point
+ * to.  A big file has millions of short fields, and a block of their own
+ * for each would take several times the file's size in memory. */
+static char **pack_fields(char *const *fields, size_t n) {
+  size_t bytes = n * sizeof(char *);
+  for (size_t i = 0; i < n; i++)
+    bytes += strlen(fields[i]) + 1;
+  char **packed = bp_alloc(bytes ? bytes : 1);
+  char *text = (char *)(packed + n);
+  for (size_t i = 0; i < n; i++) {
+    size_t length = strlen(fields[i]) + 1;
+    memcpy(text, fields[i], length);
+    packed[i] = text;
+    text += length;
+  }
+  return packed;
+}
+
 static int row_is_all_empty(const csv_reader *r) {
   for (size_t i = 0; i < r->n_fields; i++)
     if (r->fields[i][0])
@@ -300,14 +318,15 @@ static void on_row(int terminator, void *context) {
                    t->n_header, r->n_fields);
       discard_row(r);
     } else {
-      if (t->n_rows % 64 == 0)
-        t->rows = bp_realloc(t->rows, (t->n_rows + 64) * sizeof *t->rows);
+      if (t->n_rows == t->rows_capacity) {
+        t->rows_capacity = t->rows_capacity ? 2 * t->rows_capacity : 64;
+        t->rows = bp_realloc(t->rows, t->rows_capacity * sizeof *t->rows);
+      }
       bp_csv_row *row = &t->rows[t->n_rows++];
       row->line = r->row_line;
       row->n_fields = r->n_fields;
-      row->fields = bp_alloc(r->n_fields * sizeof *row->fields);
-      memcpy(row->fields, r->fields, r->n_fields * sizeof *row->fields);
-      r->n_fields = 0;
+      row->fields = pack_fields(r->fields, r->n_fields);
+      discard_row(r);
     }
   }
   r->n_fields = 0;
@@ -604,11 +623,8 @@ void bp_csv_table_free(bp_csv_table *t) {
   for (size_t i = 0; i < t->n_header; i++)
     free(t->header[i]);
   free(t->header);
-  for (size_t i = 0; i < t->n_rows; i++) {
-    for (size_t j = 0; j < t->rows[i].n_fields; j++)
-      free(t->rows[i].fields[j]);
-    free(t->rows[i].fields);
-  }
+  for (size_t i = 0; i < t->n_rows; i++)
+    free(t->rows[i].fields); /* one block per row: see pack_fields */
   free(t->rows);
   free(t->position);
   free(t->file);

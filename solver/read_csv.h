@@ -75,7 +75,7 @@ typedef struct {
   char sha256[65];       /**< hex digest of the file's bytes */
   int header_line;       /**< line of the header row, 0 = none */
   char **header;         size_t n_header;
-  bp_csv_row *rows;      size_t n_rows;
+  bp_csv_row *rows;      size_t n_rows, rows_capacity;
   size_t rows_seen;      /**< data rows found, including rejected ones */
   /* Set by bp_csv_bind(). */
   const bp_csv_column *columns; size_t n_columns;
