@@ -109,6 +109,10 @@ static const char *run_help =
     "    unplaced.csv    one row per household not housed, with a reason code:\n"
     "                    NO_ELIGIBLE_UNIT, OUTCOMPETED, CAP_BINDING, GROUP, LOCK\n"
     "    proposals.json  the same with the full justification and the run record\n"
+    "    report.html     the spread report for the council: map, shares before and\n"
+    "                    after against their caps, travel times, spread indices\n"
+    "    summary.json    the report's figures for machines\n"
+    "    placements.geojson  the proposed homes as points, for QGIS\n"
     "    The files are readable by their owner only: they describe people.\n"
     "\n"
     "EXAMPLE\n"
@@ -369,9 +373,11 @@ static void print_summary(const bp_run *run, const char *out_dir, int greedy) {
     printf(da ? "Løser: %s, gab %s, %s s (model %d rækker, %d søjler)\n"
             : "Solver: %s, gap %s, %s s (model %d rows, %d columns)\n",
          status, gap, seconds, s->rows, s->columns);
-  printf(da ? "Resultater: %s/proposals.csv, %s/unplaced.csv, %s/proposals.json\n"
-            : "Outputs: %s/proposals.csv, %s/unplaced.csv, %s/proposals.json\n",
-         out_dir, out_dir, out_dir);
+  printf(da ? "Resultater i %s/: proposals.csv, unplaced.csv, proposals.json, "
+              "report.html (rapporten), summary.json, placements.geojson\n"
+            : "Outputs in %s/: proposals.csv, unplaced.csv, proposals.json, "
+              "report.html (the report), summary.json, placements.geojson\n",
+         out_dir);
 }
 
 /* Ctrl-C during a run: stop the solver and keep the best proposal found so

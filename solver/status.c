@@ -45,6 +45,8 @@ char *bp_strndup(const char *text, size_t length) {
 char *bp_strdup(const char *text) { return bp_strndup(text, strlen(text)); }
 
 static char *vformat(const char *format, va_list args) {
+  if (!format) /* never passed, but GCC cannot see that through inlining */
+    format = "";
   va_list copy;
   va_copy(copy, args);
   int length = vsnprintf(NULL, 0, format, copy);

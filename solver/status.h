@@ -61,12 +61,14 @@ void bp_diagnostics_free(bp_diagnostics *diag);
 
 /** Allocation that never returns NULL: out of memory aborts with a message,
  *  since no run can go on without memory and every caller would do the same. */
-void *bp_alloc(size_t size);
-void *bp_calloc(size_t count, size_t size);
-void *bp_realloc(void *ptr, size_t size);
-char *bp_strdup(const char *text);
-char *bp_strndup(const char *text, size_t length);
+#define BP_NONNULL __attribute__((returns_nonnull))
+void *bp_alloc(size_t size) BP_NONNULL;
+void *bp_calloc(size_t count, size_t size) BP_NONNULL;
+void *bp_realloc(void *ptr, size_t size) BP_NONNULL;
+char *bp_strdup(const char *text) BP_NONNULL;
+char *bp_strndup(const char *text, size_t length) BP_NONNULL;
 /** printf into a freshly allocated string. */
-char *bp_format(const char *format, ...) __attribute__((format(printf, 1, 2)));
+char *bp_format(const char *format, ...) BP_NONNULL
+    __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -49,7 +49,7 @@ static void expect_message(bp_diagnostics *diag, const char *line) {
   char *wanted = bp_format("%s\n", line);
   int found = strncmp(text, wanted, strlen(wanted)) == 0;
   if (!found) {
-    char *with_newline = bp_format("\n%s", wanted);
+    char *with_newline = bp_format("\n%s\n", line);
     found = strstr(text, with_newline) != NULL;
     free(with_newline);
   }
