@@ -314,7 +314,8 @@ const char *bp_rule_name(bp_rule rule);
 
 typedef enum {
   BP_SOLVE_OPTIMAL,   /**< every tier proven optimal (within mip_gap) */
-  BP_SOLVE_FEASIBLE,  /**< time limit: best found, gap reported */
+  BP_SOLVE_FEASIBLE,  /**< time limit or Ctrl-C: best found, gap reported */
+  BP_SOLVE_HEURISTIC, /**< the hand method (greedy): feasible, nothing proven */
   BP_SOLVE_INFEASIBLE,/**< the locks cannot all be kept */
   BP_SOLVE_ERROR
 } bp_solve_status;
@@ -393,6 +394,9 @@ int bp_share_room(int count, int total, double cap);
 
 const char *bp_unit_kind_name(bp_unit_kind kind);
 const char *bp_reason_code_name(bp_reason_code code);
+/** The solver status as written in proposals.json and summary.json:
+ *  optimal, time_limit, interrupted, heuristic, infeasible or error. */
+const char *bp_solve_status_name(const bp_solution *solution);
 
 /* The stages.  Each returns BP_OK or records diagnostics and fails. */
 void bp_policy_defaults(bp_policy *policy);

@@ -1784,6 +1784,11 @@ static void explain_unplaced(const ctx *x, int h, bp_household_explanation *e) {
                  "time limit before placing the household there",
           ", bryder ingen grænse alene, men løseren stoppede ved sin "
           "tidsgrænse, før husstanden blev placeret der");
+    else if (status == BP_SOLVE_HEURISTIC)
+      say(&b, x, ", breaks no limit on its own, but the hand method had "
+                 "already given the places that would make room to others",
+          ", bryder ingen grænse alene, men håndmetoden havde allerede givet "
+          "de pladser, der kunne give plads, til andre");
     else if (status != BP_SOLVE_OPTIMAL)
       say(&b, x, ", breaks no limit on its own, but the solver found no plan "
                  "that keeps every rule and lock",

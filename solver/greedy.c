@@ -566,7 +566,7 @@ bp_status bp_greedy(const bp_case *kase, const bp_derived *derived,
     solution->candidate_of_household[h] = -1;
   if (status == BP_OK) {
     fill_figures(&g, solution);
-    solution->status = BP_SOLVE_FEASIBLE;
+    solution->status = BP_SOLVE_HEURISTIC;
   } else {
     solution->status =
         status == BP_INVALID ? BP_SOLVE_INFEASIBLE : BP_SOLVE_ERROR;

@@ -192,8 +192,14 @@ static const char *solver_status_text(html *h, const char *status) {
   /* A time limit, or the greedy method (which reports no bound): either
    * way the plan is good but not proven best. */
   if (strcmp(status, "time_limit") == 0)
-    return TR("best found, not proven optimal",
-              "bedste fundne, ikke bevist optimal");
+    return TR("best found in the time limit, not proven optimal",
+              "bedste fundne inden for tidsgrænsen, ikke bevist optimal");
+  if (strcmp(status, "interrupted") == 0)
+    return TR("stopped by the user: best found, not proven optimal",
+              "afbrudt af brugeren: bedste fundne, ikke bevist optimal");
+  if (strcmp(status, "heuristic") == 0)
+    return TR("the hand method (greedy): no optimisation",
+              "håndmetoden (grådig): ingen optimering");
   if (strcmp(status, "infeasible") == 0)
     return TR("the locks cannot all be kept", "låsningerne kan ikke alle holdes");
   return status;

@@ -43,16 +43,6 @@ static const char *language_code(bp_language lang) {
 /* Building the report from a run                                       */
 /* ------------------------------------------------------------------ */
 
-static const char *solve_status_name(bp_solve_status status) {
-  switch (status) {
-  case BP_SOLVE_OPTIMAL: return "optimal";
-  case BP_SOLVE_FEASIBLE: return "time_limit";
-  case BP_SOLVE_INFEASIBLE: return "infeasible";
-  case BP_SOLVE_ERROR: return "error";
-  }
-  return "error";
-}
-
 /* The case's name: the last part of its directory ("data/sample/" ->
  * "sample"); the directory itself when that part says nothing (".."). */
 static char *case_name(const char *dir) {
@@ -227,7 +217,7 @@ bp_status bp_report_of_run(const bp_run *run, bp_report *r,
   r->max_minutes[BP_TRIP_HEALTH] = p->max_minutes_health;
   r->max_newcomer_share = p->max_newcomer_share;
   r->max_bilingual_share = p->max_bilingual_share;
-  r->solver_status = bp_strdup(solve_status_name(s->status));
+  r->solver_status = bp_strdup(bp_solve_status_name(s));
   r->objective = s->tier_value[BP_TIER_SOFT];
   r->gap = s->gap;
 

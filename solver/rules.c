@@ -85,3 +85,14 @@ int bp_share_room(int count, int total, double cap) {
     k++;
   return k;
 }
+
+const char *bp_solve_status_name(const bp_solution *s) {
+  switch (s->status) {
+  case BP_SOLVE_OPTIMAL: return "optimal";
+  case BP_SOLVE_FEASIBLE: return s->interrupted ? "interrupted" : "time_limit";
+  case BP_SOLVE_HEURISTIC: return "heuristic";
+  case BP_SOLVE_INFEASIBLE: return "infeasible";
+  case BP_SOLVE_ERROR: break;
+  }
+  return "error";
+}

@@ -222,16 +222,6 @@ static void json_number_or_null(cJSON *object, const char *key, double v) {
 /* proposals.json                                                       */
 /* ------------------------------------------------------------------ */
 
-static const char *solve_status_name(bp_solve_status status) {
-  switch (status) {
-  case BP_SOLVE_OPTIMAL: return "optimal";
-  case BP_SOLVE_FEASIBLE: return "time_limit";
-  case BP_SOLVE_INFEASIBLE: return "infeasible";
-  case BP_SOLVE_ERROR: return "error";
-  }
-  return "error";
-}
-
 static cJSON *json_policy(const bp_case *k) {
   const bp_policy *p = &k->policy;
   cJSON *o = cJSON_CreateObject();
@@ -284,7 +274,7 @@ static cJSON *json_run(const bp_run *run) {
   cJSON_AddItemToObject(o, "policy", json_policy(k));
 
   cJSON *solver = cJSON_AddObjectToObject(o, "solver");
-  cJSON_AddStringToObject(solver, "status", solve_status_name(s->status));
+  cJSON_AddStringToObject(solver, "status", bp_solve_status_name(s));
   json_number_or_null(solver, "objective", s->tier_value[BP_TIER_SOFT]);
   json_number_or_null(solver, "best_bound", s->tier_bound[BP_TIER_SOFT]);
   json_number_or_null(solver, "gap", s->gap);
