@@ -6,6 +6,7 @@ cd "$(dirname "$0")"
 
 packages=(build-essential meson ninja-build pkg-config python3
           libglpk-dev glpk-utils libcsv-dev libcjson-dev libcmocka-dev valgrind
+          clang libclang-rt-14-dev strace
           # coinor-cbc: CBC, a peer solver bench/bench.py compares against; not
           # a runtime dependency of boplace.
           coinor-cbc

@@ -39,9 +39,13 @@ for t in "${targets[@]}"; do
   corpus=build-fuzz/fuzz-corpus/$t
   artifacts=build-fuzz/fuzz-artifacts/$t
   log=build-fuzz/fuzz-$t.log
+  dict=()
+  [ -f "tests/fuzz/$t.dict" ] && dict=(-dict="tests/fuzz/$t.dict")
   mkdir -p "$corpus" "$artifacts"
+  # The grown corpus comes first: libFuzzer adds new inputs there only.
   if "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
        -max_len=16384 -print_final_stats=1 -artifact_prefix="$artifacts/" \
+       "${dict[@]}" \
        "$corpus" "tests/fuzz/corpus/$t" "tests/data/fuzz-regressions/$t" \
        >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
