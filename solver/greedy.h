@@ -17,7 +17,7 @@
 /** Fills *solution with the hand method's proposal (see greedy.c for the
  *  exact rules): candidate_of_household, housed, housed_persons, the values
  *  of the four tiers and the soft terms; bounds and gap are NAN (a greedy
- *  proves nothing); status BP_SOLVE_FEASIBLE.
+ *  proves nothing); status BP_SOLVE_HEURISTIC.
  *
  *  Returns BP_OK; BP_INVALID when the `place` locks by themselves break a
  *  rule that spans households (a cap, a building limit, a group), so that
