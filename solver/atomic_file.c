@@ -16,6 +16,9 @@
  * whose temporary was unlinked under it (link count 0 once it holds the
  * lock) simply makes a new one, so two writers of one target never remove
  * each other's live file.
+ *
+ * The directory of a path (file_path.h) is defined here because the writer
+ * needs it first; the scenario reader uses the same one.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -28,13 +31,14 @@
 #include <unistd.h>
 
 #include "export.h"
+#include "file_path.h"
 
 /* The temporary's name: the target's, then this suffix and mkstemp's six
  * characters. */
 #define TEMP_SUFFIX ".tmp-"
 #define TEMP_RANDOM "XXXXXX"
 
-static char *directory_of(const char *path) {
+char *bp_directory_of(const char *path) {
   const char *slash = strrchr(path, '/');
   if (!slash)
     return bp_strdup(".");
@@ -53,7 +57,7 @@ static const char *base_name(const char *path) {
  * ours and that no live process holds locked.  Best effort: what cannot be
  * removed stays, and the write goes on. */
 static void remove_stale_temporaries(const char *path) {
-  char *dir = directory_of(path);
+  char *dir = bp_directory_of(path);
   char *prefix = bp_format("%s" TEMP_SUFFIX, base_name(path));
   size_t prefix_length = strlen(prefix);
   DIR *d = opendir(dir);
@@ -146,7 +150,7 @@ bp_status bp_write_file_atomically(const char *path, const char *data,
     return BP_FAILURE;
   }
   free(temporary);
-  char *dir = directory_of(path);
+  char *dir = bp_directory_of(path);
   int dfd = open(dir, O_RDONLY | O_DIRECTORY);
   if (dfd >= 0) {
     fsync(dfd); /* best effort: some file systems refuse fsync on a directory */

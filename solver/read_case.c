@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 
 #include "boplace.h"
+#include "case_index.h"
 #include "read_csv.h"
 #include "sha256.h"
 
@@ -182,11 +183,12 @@ typedef struct {
   int optional_file; /* a missing file is no reason for silence */
 } id_index;
 
-static int find_id(const id_index *target, const char *id) {
-  size_t low = 0, high = target->n;
+int bp_case_index_of_id(const void *records, size_t size, size_t n,
+                        const char *id) {
+  size_t low = 0, high = n;
   while (low < high) {
     size_t mid = low + (high - low) / 2;
-    int c = strcmp(id_of(target->records, target->size, mid), id);
+    int c = strcmp(id_of(records, size, mid), id);
     if (c == 0)
       return (int)mid;
     if (c < 0)
@@ -207,7 +209,7 @@ static int resolve(bp_csv_table *t, const bp_csv_row *row, int column,
     return 0;
   if (!id)
     return 1;
-  *index = find_id(target, id);
+  *index = bp_case_index_of_id(target->records, target->size, target->n, id);
   if (*index >= 0)
     return 1;
   const bp_csv_table *other = target->table;
@@ -245,7 +247,7 @@ static void free_area(void *record) {
   free(a->name);
 }
 
-static void free_unit(void *record) {
+void bp_case_free_unit(void *record) {
   bp_unit *u = record;
   free(u->id);
   free(u->building);
@@ -260,7 +262,7 @@ static void free_destination(void *record) {
   free(d->name);
 }
 
-static void free_household(void *record) {
+void bp_case_free_household(void *record) {
   bp_household *h = record;
   free(h->id);
   free(h->language);
@@ -271,7 +273,7 @@ void bp_case_free(bp_case *kase) {
   for (size_t i = 0; i < kase->n_areas; i++)
     free_area(&kase->areas[i]);
   for (size_t i = 0; i < kase->n_units; i++)
-    free_unit(&kase->units[i]);
+    bp_case_free_unit(&kase->units[i]);
   for (size_t i = 0; i < kase->n_schools; i++)
     free_institution(&kase->schools[i]);
   for (size_t i = 0; i < kase->n_daycares; i++)
@@ -281,7 +283,7 @@ void bp_case_free(bp_case *kase) {
   for (size_t i = 0; i < kase->n_destinations; i++)
     free_destination(&kase->destinations[i]);
   for (size_t i = 0; i < kase->n_households; i++)
-    free_household(&kase->households[i]);
+    bp_case_free_household(&kase->households[i]);
   for (size_t i = 0; i < kase->n_groups; i++) {
     free(kase->groups[i].id);
     free(kase->groups[i].members);
@@ -509,6 +511,39 @@ static int compare_strings(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+void bp_case_build_buildings(bp_case *k) {
+  char **names = bp_alloc((k->n_units ? k->n_units : 1) * sizeof *names);
+  size_t n_names = 0;
+  for (size_t i = 0; i < k->n_units; i++)
+    if (k->units[i].building)
+      names[n_names++] = k->units[i].building;
+  qsort(names, n_names, sizeof *names, compare_strings);
+  k->buildings = bp_calloc(n_names, sizeof *k->buildings);
+  for (size_t i = 0; i < n_names; i++)
+    if (k->n_buildings == 0 ||
+        strcmp(names[i], k->buildings[k->n_buildings - 1].name) != 0)
+      k->buildings[k->n_buildings++].name = bp_strdup(names[i]);
+  free(names);
+  for (size_t i = 0; i < k->n_units; i++) {
+    k->units[i].building_index = -1;
+    if (!k->units[i].building)
+      continue;
+    size_t low = 0, high = k->n_buildings;
+    while (low < high) {
+      size_t mid = low + (high - low) / 2;
+      int c = strcmp(k->buildings[mid].name, k->units[i].building);
+      if (c == 0) {
+        k->units[i].building_index = (int)mid;
+        break;
+      }
+      if (c < 0)
+        low = mid + 1;
+      else
+        high = mid;
+    }
+  }
+}
+
 static void read_units(case_reader *cr) {
   bp_csv_table *t = &cr->units;
   bp_case *k = cr->kase;
@@ -541,7 +576,7 @@ static void read_units(case_reader *cr) {
     bp_csv_text(t, row, UNIT_LANDLORD, &u.landlord);
     bp_csv_date(t, row, UNIT_AVAILABLE, &u.available_from);
     if (!id) {
-      free_unit(&u);
+      bp_case_free_unit(&u);
       continue;
     }
     u.id = bp_strdup(id);
@@ -550,44 +585,14 @@ static void read_units(case_reader *cr) {
     k->units[k->n_units++] = u;
   }
   sort_by_id(t, UNIT_ID, k->units, sizeof *k->units, cr->unit_rows, &k->n_units,
-             free_unit);
+             bp_case_free_unit);
   id_index areas = index_of_areas(cr), stops = index_of_stops(cr);
   for (size_t i = 0; i < k->n_units; i++) {
     resolve(t, cr->unit_rows[i], UNIT_AREA, &areas, &k->units[i].area);
     resolve(t, cr->unit_rows[i], UNIT_STOP, &stops, &k->units[i].stop);
   }
 
-  /* Buildings: the distinct names, sorted, and each unit's index. */
-  char **names = bp_alloc((k->n_units ? k->n_units : 1) * sizeof *names);
-  size_t n_names = 0;
-  for (size_t i = 0; i < k->n_units; i++)
-    if (k->units[i].building)
-      names[n_names++] = k->units[i].building;
-  qsort(names, n_names, sizeof *names, compare_strings);
-  k->buildings = bp_calloc(n_names, sizeof *k->buildings);
-  for (size_t i = 0; i < n_names; i++)
-    if (k->n_buildings == 0 ||
-        strcmp(names[i], k->buildings[k->n_buildings - 1].name) != 0)
-      k->buildings[k->n_buildings++].name = bp_strdup(names[i]);
-  free(names);
-  for (size_t i = 0; i < k->n_units; i++) {
-    k->units[i].building_index = -1;
-    if (!k->units[i].building)
-      continue;
-    size_t low = 0, high = k->n_buildings;
-    while (low < high) {
-      size_t mid = low + (high - low) / 2;
-      int c = strcmp(k->buildings[mid].name, k->units[i].building);
-      if (c == 0) {
-        k->units[i].building_index = (int)mid;
-        break;
-      }
-      if (c < 0)
-        low = mid + 1;
-      else
-        high = mid;
-    }
-  }
+  bp_case_build_buildings(k);
 }
 
 /* --- destinations.csv --------------------------------------------- */
@@ -637,7 +642,7 @@ static int compare_group_members(const void *a, const void *b) {
   return (x->household > y->household) - (x->household < y->household);
 }
 
-static void build_groups(bp_case *k) {
+void bp_case_build_groups(bp_case *k) {
   group_member *members =
       bp_alloc((k->n_households ? k->n_households : 1) * sizeof *members);
   size_t n = 0;
@@ -692,7 +697,7 @@ static void read_households(case_reader *cr) {
       h.group_id = bp_strdup(group_id);
     bp_csv_int(t, row, HH_WAITING_DAYS, 0, INT_MAX, 0, &h.waiting_days);
     if (!id) {
-      free_household(&h);
+      bp_case_free_household(&h);
       continue;
     }
     h.id = bp_strdup(id);
@@ -701,7 +706,7 @@ static void read_households(case_reader *cr) {
     k->households[k->n_households++] = h;
   }
   sort_by_id(t, HH_ID, k->households, sizeof *k->households, cr->household_rows,
-             &k->n_households, free_household);
+             &k->n_households, bp_case_free_household);
   id_index stops = index_of_stops(cr), areas = index_of_areas(cr);
   for (size_t i = 0; i < k->n_households; i++) {
     const bp_csv_row *row = cr->household_rows[i];
@@ -709,7 +714,7 @@ static void read_households(case_reader *cr) {
     resolve(t, row, HH_PREFERRED_AREA, &areas, &k->households[i].preferred_area);
     resolve(t, row, HH_TIES_AREA, &areas, &k->households[i].ties_area);
   }
-  build_groups(k);
+  bp_case_build_groups(k);
 }
 
 /* --- locks.csv ---------------------------------------------------- */
@@ -747,9 +752,8 @@ static int by_unit_then_line(const void *a, const void *b) {
   return compare_line(x->origin.line, y->origin.line);
 }
 
-static int by_pair_then_action(const void *a, const void *b) {
-  const bp_lock *x = &((const staged_lock *)a)->lock;
-  const bp_lock *y = &((const staged_lock *)b)->lock;
+int bp_case_compare_locks(const void *a, const void *b) {
+  const bp_lock *x = a, *y = b;
   if (x->household != y->household)
     return x->household < y->household ? -1 : 1;
   if (x->unit != y->unit)
@@ -757,6 +761,11 @@ static int by_pair_then_action(const void *a, const void *b) {
   if (x->action != y->action)
     return x->action < y->action ? -1 : 1;
   return compare_line(x->origin.line, y->origin.line);
+}
+
+static int by_pair_then_action(const void *a, const void *b) {
+  return bp_case_compare_locks(&((const staged_lock *)a)->lock,
+                               &((const staged_lock *)b)->lock);
 }
 
 /* The coordinator's locks must agree with each other: one unit per
@@ -873,7 +882,7 @@ static void read_locks(case_reader *cr) {
 
 /* --- scores.csv --------------------------------------------------- */
 
-static int compare_scores(const void *a, const void *b) {
+int bp_case_compare_scores(const void *a, const void *b) {
   const bp_score *x = a, *y = b;
   if (x->household != y->household)
     return x->household < y->household ? -1 : 1;
@@ -900,7 +909,7 @@ static void read_scores(case_reader *cr) {
     if (ok)
       scores[n++] = (bp_score){household, area, score, {row->line}};
   }
-  qsort(scores, n, sizeof *scores, compare_scores);
+  qsort(scores, n, sizeof *scores, bp_case_compare_scores);
   k->scores = bp_calloc(n, sizeof *k->scores);
   for (size_t i = 0; i < n; i++) {
     const bp_score *s = &scores[i];

@@ -43,6 +43,8 @@
  * reported alike, with the key's path and its line and column in the file.
  * cJSON does not keep positions, so they are found by walking the text
  * once more (locate_member), which is safe because cJSON accepted it.
+ * The helpers of that walk are shared with the other JSON readers
+ * (json_text.h) and defined here.
  */
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -52,6 +54,7 @@
 #include <string.h>
 
 #include "boplace.h"
+#include "json_text.h"
 #include "read_csv.h"
 
 void bp_policy_defaults(bp_policy *p) {
@@ -162,7 +165,8 @@ typedef struct {
 } policy_reader;
 
 /* Line and column (in characters, 1-based) of a byte offset. */
-static void position_of(const char *text, size_t offset, int *line, int *column) {
+void bp_json_line_column(const char *text, size_t offset, int *line,
+                         int *column) {
   *line = 1;
   *column = 1;
   for (size_t i = 0; i < offset && text[i]; i++) {
@@ -175,28 +179,29 @@ static void position_of(const char *text, size_t offset, int *line, int *column)
   }
 }
 
-static size_t skip_space(const char *s, size_t n, size_t i) {
+size_t bp_json_skip_space(const char *s, size_t n, size_t i) {
   while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
     i++;
   return i;
 }
 
-/* i at an opening '"'; returns the offset after the closing one. */
-static size_t skip_string(const char *s, size_t n, size_t i) {
+/* Called only on text cJSON accepted, where every string is closed; the
+ * bound keeps the walk inside the text all the same. */
+size_t bp_json_skip_string(const char *s, size_t n, size_t i) {
   for (i++; i < n && s[i] != '"'; i++)
     if (s[i] == '\\')
       i++;
-  return i + 1;
+  return i < n ? i + 1 : n;
 }
 
 static size_t skip_value(const char *s, size_t n, size_t i) {
   if (i < n && s[i] == '"')
-    return skip_string(s, n, i);
+    return bp_json_skip_string(s, n, i);
   if (i < n && (s[i] == '{' || s[i] == '[')) {
     int depth = 0;
     while (i < n) {
       if (s[i] == '"') {
-        i = skip_string(s, n, i);
+        i = bp_json_skip_string(s, n, i);
         continue;
       }
       if (s[i] == '{' || s[i] == '[')
@@ -216,28 +221,28 @@ static size_t skip_value(const char *s, size_t n, size_t i) {
  * reached by following member numbers path[0..depth-1); the text is valid
  * JSON (cJSON parsed it).  Returns n when not found. */
 static size_t locate_member(const char *s, size_t n, const int *path, int depth) {
-  size_t i = skip_space(s, n, 0);
+  size_t i = bp_json_skip_space(s, n, 0);
   for (int level = 0; level < depth; level++) {
     if (i >= n || s[i] != '{')
       return n;
-    i = skip_space(s, n, i + 1);
+    i = bp_json_skip_space(s, n, i + 1);
     for (int k = 0;; k++) {
       if (i >= n || s[i] != '"')
         return n;
       if (k == path[level])
         break;
-      i = skip_space(s, n, skip_string(s, n, i));
-      i = skip_space(s, n, i + 1); /* ':' */
-      i = skip_space(s, n, skip_value(s, n, i));
+      i = bp_json_skip_space(s, n, bp_json_skip_string(s, n, i));
+      i = bp_json_skip_space(s, n, i + 1); /* ':' */
+      i = bp_json_skip_space(s, n, skip_value(s, n, i));
       if (i < n && s[i] == ',')
-        i = skip_space(s, n, i + 1);
+        i = bp_json_skip_space(s, n, i + 1);
       else
         return n;
     }
     if (level == depth - 1)
       return i;
-    i = skip_space(s, n, skip_string(s, n, i));
-    i = skip_space(s, n, i + 1); /* ':' */
+    i = bp_json_skip_space(s, n, bp_json_skip_string(s, n, i));
+    i = bp_json_skip_space(s, n, i + 1); /* ':' */
   }
   return n;
 }
@@ -249,7 +254,7 @@ static void member_position(const policy_reader *r, const int *path, int depth,
     *line = 1;
     *column = 1;
   } else {
-    position_of(r->text, offset, line, column);
+    bp_json_line_column(r->text, offset, line, column);
   }
 }
 
@@ -257,7 +262,7 @@ static void member_position(const policy_reader *r, const int *path, int depth,
 /* Values                                                              */
 /* ------------------------------------------------------------------ */
 
-static void describe_found(const cJSON *item, char *out, size_t size) {
+void bp_json_describe(const cJSON *item, char *out, size_t size) {
   if (cJSON_IsString(item))
     snprintf(out, size, "\"%.40s\"", item->valuestring);
   else if (cJSON_IsNumber(item))
@@ -386,7 +391,7 @@ static void read_members(policy_reader *r, const cJSON *object,
     if (!take_value(key, item, r->policy)) {
       char expected[96], found[96];
       describe_expected(key, expected, sizeof expected);
-      describe_found(item, found, sizeof found);
+      bp_json_describe(item, found, sizeof found);
       bp_error(r->diag, r->file, line, column, "%s: expected %s, found %s", name,
                expected, found);
       continue;
@@ -434,13 +439,13 @@ static void report_syntax_error(const char *text, size_t length,
   }
   int line, column;
   if (string_start < length) {
-    position_of(text, string_start, &line, &column);
+    bp_json_line_column(text, string_start, &line, &column);
     bp_error(diag, file, line, column,
              "JSON syntax error: the string that begins here has no closing '\"'");
     return;
   }
   if (depth > 0 && depth <= 64) {
-    position_of(text, open[depth - 1], &line, &column);
+    bp_json_line_column(text, open[depth - 1], &line, &column);
     bp_error(diag, file, line, column,
              "JSON syntax error: the '%c' here is never closed", text[open[depth - 1]]);
     return;
@@ -450,7 +455,7 @@ static void report_syntax_error(const char *text, size_t length,
     offset = length;
   while (offset > 0 && (offset >= length || strchr(" \t\r\n", text[offset])))
     offset--;
-  position_of(text, offset, &line, &column);
+  bp_json_line_column(text, offset, &line, &column);
   bp_error(diag, file, line, column,
            "JSON syntax error at '%c' (a ',' or ':' missing, or one too many?)",
            text[offset]);
@@ -467,13 +472,13 @@ bp_status bp_read_policy_text(const char *text, size_t length, const char *file,
   size_t bad;
   if (!bp_utf8_valid(text, length, &bad)) {
     int line, column;
-    position_of(text, bad, &line, &column);
+    bp_json_line_column(text, bad, &line, &column);
     bp_error(diag, file, line, column,
              "text is not valid UTF-8 (byte 0x%02X); re-save the file as UTF-8",
              (unsigned char)text[bad]);
     return BP_INVALID;
   }
-  size_t first = skip_space(text, length, 0);
+  size_t first = bp_json_skip_space(text, length, 0);
   if (first == length) {
     bp_error(diag, file, 0, 0, "the file is empty; write {} for no changes");
     return BP_INVALID;
@@ -485,15 +490,16 @@ bp_status bp_read_policy_text(const char *text, size_t length, const char *file,
     report_syntax_error(text, length, end, file, diag);
     return BP_INVALID;
   }
-  size_t rest = skip_space(text, length, end ? (size_t)(end - text) : length);
+  size_t rest =
+      bp_json_skip_space(text, length, end ? (size_t)(end - text) : length);
   if (rest < length) {
     int line, column;
-    position_of(text, rest, &line, &column);
+    bp_json_line_column(text, rest, &line, &column);
     bp_error(diag, file, line, column,
              "JSON syntax error: text after the end of the policy object");
   } else if (!cJSON_IsObject(root)) {
     int line, column;
-    position_of(text, first, &line, &column);
+    bp_json_line_column(text, first, &line, &column);
     bp_error(diag, file, line, column,
              "the policy must be a JSON object ({ \"key\": value, ... })");
   } else {

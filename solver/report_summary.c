@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_text.h"
 #include "report.h"
 #include "sha256.h"
 
@@ -1079,21 +1080,6 @@ static void read_body(reader *rd, const cJSON *root, bp_report *r) {
   }
 }
 
-/* 1-based line and column of byte `offset` in text. */
-static void line_column(const char *text, size_t offset, int *line,
-                        int *column) {
-  *line = 1;
-  *column = 1;
-  for (size_t i = 0; i < offset && text[i]; i++) {
-    if (text[i] == '\n') {
-      (*line)++;
-      *column = 1;
-    } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-      (*column)++;
-    }
-  }
-}
-
 bp_status bp_report_parse_summary(const char *text, size_t length,
                                   const char *path, bp_report *r,
                                   bp_diagnostics *diag) {
@@ -1106,7 +1092,7 @@ bp_status bp_report_parse_summary(const char *text, size_t length,
     const char *at = cJSON_GetErrorPtr();
     if (at >= text && at <= text + length)
       offset = (size_t)(at - text);
-    line_column(text, offset, &line, &column);
+    bp_json_line_column(text, offset, &line, &column);
     bp_error(diag, path, line, column,
              "not valid JSON here; summary.json is written by 'boplace run'");
     return BP_INVALID;

@@ -31,24 +31,14 @@
 #include <string.h>
 
 #include "buffer.h"
+#include "case_index.h"
+#include "file_path.h"
+#include "json_text.h"
 #include "read_csv.h"
 
 /* ------------------------------------------------------------------ */
 /* Editing a case                                                      */
 /* ------------------------------------------------------------------ */
-
-static void free_household(bp_household *h) {
-  free(h->id);
-  free(h->language);
-  free(h->group_id);
-}
-
-static void free_unit(bp_unit *u) {
-  free(u->id);
-  free(u->building);
-  free(u->landlord);
-  free(u->available_from);
-}
 
 typedef struct {
   const char *id;
@@ -113,44 +103,10 @@ static const char *household_id_of(const void *record) {
 static const char *unit_id_of(const void *record) {
   return ((const bp_unit *)record)->id;
 }
-static void free_household_record(void *record) { free_household(record); }
-static void free_unit_record(void *record) { free_unit(record); }
 
-static int compare_locks(const void *a, const void *b) {
-  const bp_lock *x = a, *y = b;
-  if (x->household != y->household)
-    return x->household < y->household ? -1 : 1;
-  if (x->unit != y->unit)
-    return x->unit < y->unit ? -1 : 1;
-  if (x->action != y->action)
-    return x->action < y->action ? -1 : 1;
-  return (x->origin.line > y->origin.line) - (x->origin.line < y->origin.line);
-}
-
-static int compare_scores(const void *a, const void *b) {
-  const bp_score *x = a, *y = b;
-  if (x->household != y->household)
-    return x->household < y->household ? -1 : 1;
-  if (x->area != y->area)
-    return x->area < y->area ? -1 : 1;
-  return (x->origin.line > y->origin.line) - (x->origin.line < y->origin.line);
-}
-
-typedef struct {
-  const char *group_id;
-  int household;
-} group_member;
-
-static int compare_group_members(const void *a, const void *b) {
-  const group_member *x = a, *y = b;
-  int c = strcmp(x->group_id, y->group_id);
-  if (c)
-    return c;
-  return (x->household > y->household) - (x->household < y->household);
-}
-
-/* As read_case.c builds them: one group per group_id, members ascending. */
-static void rebuild_groups(bp_case *k) {
+/* The read stage builds groups and buildings into an empty case; an edit
+ * drops the old ones first and has them built again the same way. */
+static void rebuild_groups_and_buildings(bp_case *k) {
   for (size_t i = 0; i < k->n_groups; i++) {
     free(k->groups[i].id);
     free(k->groups[i].members);
@@ -158,75 +114,13 @@ static void rebuild_groups(bp_case *k) {
   free(k->groups);
   k->groups = NULL;
   k->n_groups = 0;
-  group_member *members = bp_alloc((k->n_households + 1) * sizeof *members);
-  size_t n = 0;
-  for (size_t h = 0; h < k->n_households; h++) {
-    k->households[h].group = -1;
-    if (k->households[h].group_id)
-      members[n++] = (group_member){k->households[h].group_id, (int)h};
-  }
-  qsort(members, n, sizeof *members, compare_group_members);
-  k->groups = bp_calloc(n, sizeof *k->groups);
-  for (size_t i = 0; i < n;) {
-    size_t end = i;
-    while (end < n && strcmp(members[end].group_id, members[i].group_id) == 0)
-      end++;
-    bp_group *g = &k->groups[k->n_groups];
-    g->id = bp_strdup(members[i].group_id);
-    g->n_members = (int)(end - i);
-    g->members = bp_alloc((size_t)g->n_members * sizeof *g->members);
-    for (size_t m = i; m < end; m++) {
-      g->members[m - i] = members[m].household;
-      k->households[members[m].household].group = (int)k->n_groups;
-    }
-    k->n_groups++;
-    i = end;
-  }
-  free(members);
-}
-
-static int compare_strings(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* As read_case.c builds them: the distinct names, sorted. */
-static void rebuild_buildings(bp_case *k) {
   for (size_t i = 0; i < k->n_buildings; i++)
     free(k->buildings[i].name);
   free(k->buildings);
   k->buildings = NULL;
   k->n_buildings = 0;
-  char **names = bp_alloc((k->n_units + 1) * sizeof *names);
-  size_t n_names = 0;
-  for (size_t u = 0; u < k->n_units; u++)
-    if (k->units[u].building)
-      names[n_names++] = k->units[u].building;
-  qsort(names, n_names, sizeof *names, compare_strings);
-  k->buildings = bp_calloc(n_names, sizeof *k->buildings);
-  for (size_t i = 0; i < n_names; i++)
-    if (k->n_buildings == 0 ||
-        strcmp(names[i], k->buildings[k->n_buildings - 1].name) != 0)
-      k->buildings[k->n_buildings++].name = bp_strdup(names[i]);
-  free(names);
-  for (size_t u = 0; u < k->n_units; u++) {
-    bp_unit *unit = &k->units[u];
-    unit->building_index = -1;
-    if (!unit->building)
-      continue;
-    size_t low = 0, high = k->n_buildings;
-    while (low < high) {
-      size_t mid = low + (high - low) / 2;
-      int c = strcmp(k->buildings[mid].name, unit->building);
-      if (c == 0) {
-        unit->building_index = (int)mid;
-        break;
-      }
-      if (c < 0)
-        low = mid + 1;
-      else
-        high = mid;
-    }
-  }
+  bp_case_build_groups(k);
+  bp_case_build_buildings(k);
 }
 
 void bp_case_edit(bp_case *k, const bp_case_changes *c) {
@@ -238,14 +132,14 @@ void bp_case_edit(bp_case *k, const bp_case_changes *c) {
   bp_household *households = rebuild_table(
       k->households, n_old_h, sizeof *k->households, c->drop_households,
       c->add_households, c->n_add_households, household_id_of,
-      free_household_record, &n, h_new);
+      bp_case_free_household, &n, h_new);
   free(k->households);
   k->households = households;
   k->n_households = n;
 
   bp_unit *units = rebuild_table(k->units, n_old_u, sizeof *k->units,
                                  c->drop_units, c->add_units, c->n_add_units,
-                                 unit_id_of, free_unit_record, &n, u_new);
+                                 unit_id_of, bp_case_free_unit, &n, u_new);
   free(k->units);
   k->units = units;
   k->n_units = n;
@@ -260,7 +154,7 @@ void bp_case_edit(bp_case *k, const bp_case_changes *c) {
   }
   k->n_locks = kept;
   if (kept > 1)
-    qsort(k->locks, kept, sizeof *k->locks, compare_locks);
+    qsort(k->locks, kept, sizeof *k->locks, bp_case_compare_locks);
 
   kept = 0;
   for (size_t i = 0; i < k->n_scores; i++) {
@@ -271,41 +165,22 @@ void bp_case_edit(bp_case *k, const bp_case_changes *c) {
   }
   k->n_scores = kept;
   if (kept > 1)
-    qsort(k->scores, kept, sizeof *k->scores, compare_scores);
+    qsort(k->scores, kept, sizeof *k->scores, bp_case_compare_scores);
 
-  rebuild_groups(k);
-  rebuild_buildings(k);
+  rebuild_groups_and_buildings(k);
   free(h_new);
   free(u_new);
 }
 
-/* The id is the first member of every table's record. */
-static int find_by_id(const void *records, size_t size, size_t n,
-                      const char *id) {
-  size_t low = 0, high = n;
-  while (low < high) {
-    size_t mid = low + (high - low) / 2;
-    const char *at = *(char *const *)(const void *)((const char *)records +
-                                                    mid * size);
-    int c = strcmp(at, id);
-    if (c == 0)
-      return (int)mid;
-    if (c < 0)
-      low = mid + 1;
-    else
-      high = mid;
-  }
-  return -1;
-}
-
 int bp_case_find_household(const bp_case *k, const char *id) {
-  return find_by_id(k->households, sizeof *k->households, k->n_households, id);
+  return bp_case_index_of_id(k->households, sizeof *k->households,
+                             k->n_households, id);
 }
 int bp_case_find_unit(const bp_case *k, const char *id) {
-  return find_by_id(k->units, sizeof *k->units, k->n_units, id);
+  return bp_case_index_of_id(k->units, sizeof *k->units, k->n_units, id);
 }
 int bp_case_find_area(const bp_case *k, const char *id) {
-  return find_by_id(k->areas, sizeof *k->areas, k->n_areas, id);
+  return bp_case_index_of_id(k->areas, sizeof *k->areas, k->n_areas, id);
 }
 
 void bp_case_add_input(bp_case *k, const char *name, const char *sha256) {
@@ -348,19 +223,6 @@ struct bp_scenario {
   size_t n_positions;
 };
 
-static size_t skip_space(const char *s, size_t n, size_t i) {
-  while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
-    i++;
-  return i;
-}
-
-static size_t skip_string(const char *s, size_t n, size_t i) {
-  for (i++; i < n && s[i] != '"'; i++)
-    if (s[i] == '\\')
-      i++;
-  return i < n ? i + 1 : n;
-}
-
 static void add_position(bp_scenario *sc, size_t *capacity, json_position p) {
   if (sc->n_positions == *capacity) {
     *capacity = *capacity ? 2 * *capacity : 64;
@@ -376,27 +238,27 @@ static size_t walk(bp_scenario *sc, size_t *capacity, size_t i,
                    const cJSON *item, size_t key) {
   const char *s = sc->json;
   size_t n = sc->length;
-  i = skip_space(s, n, i);
+  i = bp_json_skip_space(s, n, i);
   size_t start = i;
   if (i < n && (s[i] == '{' || s[i] == '[')) {
     int object = s[i] == '{';
     char close = object ? '}' : ']';
     const cJSON *child = item ? item->child : NULL;
-    i = skip_space(s, n, i + 1);
+    i = bp_json_skip_space(s, n, i + 1);
     if (i < n && s[i] == close) {
       i++;
     } else {
       while (i < n) {
         size_t child_key = i;
         if (object) {
-          i = skip_space(s, n, skip_string(s, n, i));
-          i = skip_space(s, n, i + 1); /* ':' */
+          i = bp_json_skip_space(s, n, bp_json_skip_string(s, n, i));
+          i = bp_json_skip_space(s, n, i + 1); /* ':' */
         }
         i = walk(sc, capacity, i, child, child_key);
         child = child ? child->next : NULL;
-        i = skip_space(s, n, i);
+        i = bp_json_skip_space(s, n, i);
         if (i < n && s[i] == ',') {
-          i = skip_space(s, n, i + 1);
+          i = bp_json_skip_space(s, n, i + 1);
           continue;
         }
         i++; /* the closing bracket */
@@ -404,7 +266,7 @@ static size_t walk(bp_scenario *sc, size_t *capacity, size_t i,
       }
     }
   } else if (i < n && s[i] == '"') {
-    i = skip_string(s, n, i);
+    i = bp_json_skip_string(s, n, i);
   } else {
     while (i < n && !strchr(",]} \t\r\n", s[i]))
       i++;
@@ -434,21 +296,6 @@ static const json_position *position_of_item(const bp_scenario *sc,
                  compare_positions);
 }
 
-/* Line and column (in characters, 1-based) of a byte offset. */
-static void line_column(const char *text, size_t offset, int *line,
-                        int *column) {
-  *line = 1;
-  *column = 1;
-  for (size_t i = 0; i < offset && text[i]; i++) {
-    if (text[i] == '\n') {
-      (*line)++;
-      *column = 1;
-    } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-      (*column)++;
-    }
-  }
-}
-
 static void report(const bp_scenario *sc, bp_diagnostics *diag,
                    const cJSON *item, bp_severity severity, const char *format,
                    ...) __attribute__((format(printf, 5, 6)));
@@ -459,7 +306,7 @@ static void report(const bp_scenario *sc, bp_diagnostics *diag,
   int line = 0, column = 0;
   const json_position *p = item ? position_of_item(sc, item) : NULL;
   if (p)
-    line_column(sc->json, p->key, &line, &column);
+    bp_json_line_column(sc->json, p->key, &line, &column);
   char message[1024];
   va_list args;
   va_start(args, format);
@@ -475,21 +322,6 @@ static void report(const bp_scenario *sc, bp_diagnostics *diag,
 /* Values                                                              */
 /* ------------------------------------------------------------------ */
 
-static void describe(const cJSON *item, char *out, size_t size) {
-  if (cJSON_IsString(item))
-    snprintf(out, size, "\"%.40s\"", item->valuestring);
-  else if (cJSON_IsNumber(item))
-    snprintf(out, size, "%g", item->valuedouble);
-  else if (cJSON_IsBool(item))
-    snprintf(out, size, "%s", cJSON_IsTrue(item) ? "true" : "false");
-  else if (cJSON_IsNull(item))
-    snprintf(out, size, "null");
-  else if (cJSON_IsArray(item))
-    snprintf(out, size, "an array");
-  else
-    snprintf(out, size, "an object");
-}
-
 typedef struct {
   const bp_scenario *sc;
   bp_case *kase;
@@ -502,7 +334,7 @@ typedef struct {
 static void expected(const applier *a, const cJSON *item, const char *where,
                      const char *what) {
   char found[64];
-  describe(item, found, sizeof found);
+  bp_json_describe(item, found, sizeof found);
   if (item->string)
     ERROR_AT(item, "%s.%s: expected %s, found %s", where, item->string, what,
              found);
@@ -520,7 +352,7 @@ static void check_members(const applier *a, const cJSON *object,
       if (strcmp(before->string, item->string) == 0) {
         int line, column;
         const json_position *p = position_of_item(a->sc, before);
-        line_column(a->sc->json, p ? p->key : 0, &line, &column);
+        bp_json_line_column(a->sc->json, p ? p->key : 0, &line, &column);
         ERROR_AT(item, "%s: duplicate key '%s' (first on line %d)", where,
                  item->string, line);
         break;
@@ -637,11 +469,11 @@ static void set_text(char **field, const char *text) {
 
 static int find_institution(const bp_institution *list, size_t n,
                             const char *id) {
-  return find_by_id(list, sizeof *list, n, id);
+  return bp_case_index_of_id(list, sizeof *list, n, id);
 }
 
 static int find_stop(const bp_case *k, const char *id) {
-  return find_by_id(k->stops, sizeof *k->stops, k->n_stops, id);
+  return bp_case_index_of_id(k->stops, sizeof *k->stops, k->n_stops, id);
 }
 
 /* What to add to "not in units.csv" (or households.csv) when the case has
@@ -698,15 +530,6 @@ static const char *const top_keys[] = {
     "areas",      "schools",        "daycares",           "withdraw_units",
     "add_units",  "withdraw_households", "add_households", NULL};
 
-static char *directory_of(const char *path) {
-  const char *slash = strrchr(path, '/');
-  if (!slash)
-    return bp_strdup(".");
-  if (slash == path)
-    return bp_strdup("/");
-  return bp_strndup(path, (size_t)(slash - path));
-}
-
 static char *default_name(const char *path) {
   const char *base = strrchr(path, '/');
   base = base ? base + 1 : path;
@@ -752,7 +575,7 @@ bp_status bp_scenario_read(const char *path, bp_scenario **out,
   BP_CALL(bp_read_file(path, path, BP_POLICY_MAX_FILE, &data, &length, diag));
   bp_scenario *sc = bp_calloc(1, sizeof *sc);
   sc->path = bp_strdup(path);
-  sc->dir = directory_of(path);
+  sc->dir = bp_directory_of(path);
   sc->data = data;
   sc->json = data;
   sc->length = length;
@@ -763,10 +586,10 @@ bp_status bp_scenario_read(const char *path, bp_scenario **out,
 
   size_t bad;
   const char *end = NULL;
-  size_t first = skip_space(sc->json, sc->length, 0);
+  size_t first = bp_json_skip_space(sc->json, sc->length, 0);
   if (bp_utf8_valid(sc->json, sc->length, &bad) && first < sc->length)
     sc->root = cJSON_ParseWithLengthOpts(sc->json, sc->length, &end, 0);
-  size_t rest = sc->root ? skip_space(sc->json, sc->length,
+  size_t rest = sc->root ? bp_json_skip_space(sc->json, sc->length,
                                       (size_t)(end - sc->json))
                          : 0;
   if (!sc->root || rest < sc->length) {
@@ -783,7 +606,7 @@ bp_status bp_scenario_read(const char *path, bp_scenario **out,
   }
   if (!cJSON_IsObject(sc->root)) {
     int line, column;
-    line_column(sc->json, first, &line, &column);
+    bp_json_line_column(sc->json, first, &line, &column);
     bp_error(diag, path, line, column,
              "a scenario must be a JSON object ({ \"key\": value, ... })");
     bp_scenario_free(sc);
@@ -963,7 +786,7 @@ static void apply_withdrawals(const applier *a, const cJSON *list,
   for (const cJSON *entry = list->child; entry; entry = entry->next, index++) {
     if (!cJSON_IsString(entry) || !entry->valuestring[0]) {
       char found[64];
-      describe(entry, found, sizeof found);
+      bp_json_describe(entry, found, sizeof found);
       ERROR_AT(entry, "%s[%d]: expected an id (a non-empty string), found %s",
                list_name, index, found);
       continue;
@@ -1149,7 +972,7 @@ static int read_unit_entry(const applier *a, const cJSON *entry,
              "than one (this one is '%s')",
              where, unit->places, bp_unit_kind_name(unit->kind));
   if (a->diag->errors > errors) {
-    free_unit(unit);
+    bp_case_free_unit(unit);
     memset(unit, 0, sizeof *unit);
     return 0;
   }
@@ -1226,7 +1049,7 @@ static int read_household_entry(const applier *a, const cJSON *entry,
                     "children_0_5 and children_6_16 are all 0)",
              where);
   if (a->diag->errors > errors) {
-    free_household(h);
+    bp_case_free_household(h);
     memset(h, 0, sizeof *h);
     return 0;
   }
@@ -1331,9 +1154,9 @@ static void apply_additions(const applier *a, const cJSON *list,
                         : read_unit_entry(a, entry, where, &u);
     if (!ok || count == 0) {
       if (ok && households)
-        free_household(&h);
+        bp_case_free_household(&h);
       else if (ok)
-        free_unit(&u);
+        bp_case_free_unit(&u);
       continue;
     }
     for (int i = 1; i <= count; i++) {
@@ -1359,9 +1182,9 @@ static void apply_additions(const applier *a, const cJSON *list,
       added->n++;
     }
     if (households)
-      free_household(&h);
+      bp_case_free_household(&h);
     else
-      free_unit(&u);
+      bp_case_free_unit(&u);
   }
   check_added_unique(a, added, households);
 }
@@ -1410,9 +1233,9 @@ bp_status bp_scenario_apply(const bp_scenario *sc, bp_case *k,
     bp_case_edit(k, &changes);
   } else {
     for (size_t i = 0; i < units.n; i++)
-      free_unit(&((bp_unit *)units.records)[i]);
+      bp_case_free_unit(&((bp_unit *)units.records)[i]);
     for (size_t i = 0; i < households.n; i++)
-      free_household(&((bp_household *)households.records)[i]);
+      bp_case_free_household(&((bp_household *)households.records)[i]);
   }
   free(units.records);
   free(units.origins);
