@@ -13,6 +13,9 @@
   probes        the same, with the kill placed exactly: at each rename and
                 at each fsync of a run or an accept (strace's fault
                 injection; skipped when strace cannot run).
+  concurrency   eight writers of one file at once (export .dat, through
+                atomic_file.c): none removes another's live temporary, and
+                a stale one is cleaned up.
   interrupt     SIGINT mid-solve: exit 0 with a valid proposal and its gap,
                 or exit 3 with the output directory untouched.
   time limit    a time limit far below what the case needs: exit 0, valid
@@ -621,7 +624,8 @@ def traced_env():
 
 
 def count_calls(args, syscalls):
-    log = tempfile.mktemp(prefix="boplace-strace-")
+    with tempfile.NamedTemporaryFile(prefix="boplace-strace-", delete=False) as f:
+        log = f.name
     try:
         subprocess.run(["strace", "-f", "-qq", "-o", log, "-e",
                         "trace=" + ",".join(syscalls), BOPLACE, *args],

@@ -69,11 +69,15 @@ static int replay(const char *path) {
   for (struct dirent *e = readdir(d); e; e = readdir(d)) {
     if (e->d_name[0] == '.')
       continue;
-    names = realloc(names, (n + 1) * sizeof *names);
+    char **more = realloc(names, (n + 1) * sizeof *names);
+    if (!more)
+      abort();
+    names = more;
     names[n++] = strdup(e->d_name);
   }
   closedir(d);
-  qsort(names, n, sizeof *names, compare_names);
+  if (n > 1)
+    qsort(names, n, sizeof *names, compare_names);
   int count = 0;
   for (size_t i = 0; i < n; i++) {
     size_t length = strlen(path) + strlen(names[i]) + 2;
