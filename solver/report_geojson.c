@@ -14,14 +14,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "output.h"
 #include "report.h"
-
-static void add_number(cJSON *o, const char *key, double v) {
-  if (isfinite(v))
-    cJSON_AddNumberToObject(o, key, v);
-  else
-    cJSON_AddNullToObject(o, key);
-}
 
 char *bp_report_geojson(const bp_report *r) {
   cJSON *root = cJSON_CreateObject();
@@ -57,27 +51,25 @@ char *bp_report_geojson(const bp_report *r) {
       cJSON_AddNullToObject(p, "stop_id");
       cJSON_AddNullToObject(p, "stop_name");
     }
-    add_number(p, "walk_minutes", x->walk_minutes);
+    bp_json_add_number(p, "walk_minutes", x->walk_minutes);
     cJSON_AddStringToObject(p, "kind", x->kind);
     cJSON_AddNumberToObject(p, "persons", x->persons);
     cJSON_AddNumberToObject(p, "rooms", x->rooms);
-    add_number(p, "rent", x->rent);
-    add_number(p, "max_rent", x->max_rent);
+    bp_json_add_number(p, "rent", x->rent);
+    bp_json_add_number(p, "max_rent", x->max_rent);
     for (int t = 0; t < BP_TRIP_COUNT; t++) {
       char key[40];
       snprintf(key, sizeof key, "minutes_%s", bp_trip_name((bp_trip)t));
-      add_number(p, key, x->minutes[t]);
+      bp_json_add_number(p, key, x->minutes[t]);
     }
     cJSON_AddBoolToObject(p, "within_travel_limits", x->within_limits);
-    add_number(p, "area_share_before", area->share_before);
-    add_number(p, "area_share_after", area->share_after);
-    add_number(p, "area_cap", area->cap);
+    bp_json_add_number(p, "area_share_before", area->share_before);
+    bp_json_add_number(p, "area_share_after", area->share_after);
+    bp_json_add_number(p, "area_cap", area->cap);
     cJSON_AddStringToObject(p, "reason", x->reason[r->language]);
     cJSON_AddItemToArray(features, f);
   }
-  char *printed = cJSON_Print(root);
+  char *text = bp_json_print(root);
   cJSON_Delete(root);
-  char *text = bp_format("%s\n", printed ? printed : "{}");
-  cJSON_free(printed);
   return text;
 }

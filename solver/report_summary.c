@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "json_text.h"
+#include "output.h"
 #include "report.h"
 #include "sha256.h"
 
@@ -82,19 +83,6 @@ static int compare_pairs(const void *x, const void *y) {
   if (a[0] != b[0])
     return a[0] < b[0] ? -1 : 1;
   return (a[1] > b[1]) - (a[1] < b[1]);
-}
-
-/* Households in id order, as the CSV files list them. */
-static int *households_by_id(const bp_case *k) {
-  keyed *keys = bp_alloc((k->n_households + 1) * sizeof *keys);
-  for (size_t h = 0; h < k->n_households; h++)
-    keys[h] = (keyed){k->households[h].id, (int)h};
-  qsort(keys, k->n_households, sizeof *keys, compare_keyed);
-  int *order = bp_alloc((k->n_households + 1) * sizeof *order);
-  for (size_t h = 0; h < k->n_households; h++)
-    order[h] = keys[h].index;
-  free(keys);
-  return order;
 }
 
 static void fingerprint(bp_report *r) {
@@ -285,7 +273,7 @@ bp_status bp_report_of_run(const bp_run *run, bp_report *r,
   institutions(k->daycares, k->n_daycares, tally.daycare_children,
                d->daycare_cap, &r->daycares, &r->n_daycares);
 
-  int *order = households_by_id(k);
+  int *order = bp_households_by_id(k);
   r->proposals = bp_calloc(k->n_households + 1, sizeof *r->proposals);
   r->unplaced = bp_calloc(k->n_households + 1, sizeof *r->unplaced);
   for (size_t i = 0; i < k->n_households; i++) {
@@ -400,13 +388,6 @@ void bp_report_free(bp_report *r) {
 /* summary.json                                                         */
 /* ------------------------------------------------------------------ */
 
-static void add_number(cJSON *o, const char *key, double v) {
-  if (isfinite(v))
-    cJSON_AddNumberToObject(o, key, v);
-  else
-    cJSON_AddNullToObject(o, key);
-}
-
 static void add_text2(cJSON *o, const char *key, char *const text[2]) {
   cJSON *t = cJSON_AddObjectToObject(o, key);
   cJSON_AddStringToObject(t, "en", text[BP_LANG_EN]);
@@ -447,9 +428,9 @@ static cJSON *json_institutions(const bp_report *r,
     cJSON_AddNumberToObject(o, "bilingual", x[i].bilingual);
     cJSON_AddNumberToObject(o, free_key, x[i].free_before);
     cJSON_AddNumberToObject(o, "placed_children", x[i].placed_children);
-    add_number(o, "share_before", x[i].share_before);
-    add_number(o, "share_after", x[i].share_after);
-    add_number(o, "cap", x[i].cap);
+    bp_json_add_number(o, "share_before", x[i].share_before);
+    bp_json_add_number(o, "share_after", x[i].share_after);
+    bp_json_add_number(o, "cap", x[i].cap);
     cJSON_AddItemToArray(array, o);
   }
   return array;
@@ -480,14 +461,14 @@ char *bp_report_summary_json(const bp_report *r) {
     cJSON_AddNullToObject(policy, "source");
   cJSON *limits = cJSON_AddObjectToObject(policy, "max_minutes");
   for (int t = 0; t < BP_TRIP_COUNT; t++)
-    add_number(limits, trip_names[t], r->max_minutes[t]);
-  add_number(policy, "max_newcomer_share", r->max_newcomer_share);
-  add_number(policy, "max_bilingual_share", r->max_bilingual_share);
+    bp_json_add_number(limits, trip_names[t], r->max_minutes[t]);
+  bp_json_add_number(policy, "max_newcomer_share", r->max_newcomer_share);
+  bp_json_add_number(policy, "max_bilingual_share", r->max_bilingual_share);
 
   cJSON *solver = cJSON_AddObjectToObject(root, "solver");
   cJSON_AddStringToObject(solver, "status", r->solver_status);
-  add_number(solver, "objective", r->objective);
-  add_number(solver, "gap", r->gap);
+  bp_json_add_number(solver, "objective", r->objective);
+  bp_json_add_number(solver, "gap", r->gap);
 
   cJSON *counts = cJSON_AddObjectToObject(root, "counts");
   cJSON_AddNumberToObject(counts, "households", r->households);
@@ -505,15 +486,15 @@ char *bp_report_summary_json(const bp_report *r) {
   const bp_spread_indices *x = &r->indices;
   cJSON *ix = cJSON_AddObjectToObject(root, "indices");
   cJSON *dis = cJSON_AddObjectToObject(ix, "dissimilarity");
-  add_number(dis, "before", x->dissimilarity_before);
-  add_number(dis, "after", x->dissimilarity_after);
-  add_number(ix, "hhi", x->hhi);
+  bp_json_add_number(dis, "before", x->dissimilarity_before);
+  bp_json_add_number(dis, "after", x->dissimilarity_after);
+  bp_json_add_number(ix, "hhi", x->hhi);
   cJSON *largest = cJSON_AddObjectToObject(ix, "largest_area_share");
   if (x->largest_area >= 0 && (size_t)x->largest_area < r->n_areas)
     cJSON_AddStringToObject(largest, "area_id", r->areas[x->largest_area].id);
   else
     cJSON_AddNullToObject(largest, "area_id");
-  add_number(largest, "share", x->largest_area_share);
+  bp_json_add_number(largest, "share", x->largest_area_share);
   cJSON_AddItemToObject(ix, "areas_at_or_over_cap",
                         before_after(x->areas_at_cap_before,
                                      x->areas_at_cap_after, r->n_areas));
@@ -526,11 +507,11 @@ char *bp_report_summary_json(const bp_report *r) {
   cJSON *within = cJSON_AddObjectToObject(ix, "housed_within_travel_limits");
   cJSON_AddNumberToObject(within, "households", x->housed_within_limits);
   cJSON_AddNumberToObject(within, "housed", x->housed);
-  add_number(within, "share", x->within_limits_share);
+  bp_json_add_number(within, "share", x->within_limits_share);
   cJSON *housed = cJSON_AddObjectToObject(ix, "housed");
   cJSON_AddNumberToObject(housed, "households", x->housed);
   cJSON_AddNumberToObject(housed, "of", x->households);
-  add_number(housed, "share", x->housed_share);
+  bp_json_add_number(housed, "share", x->housed_share);
 
   cJSON *areas = cJSON_AddArrayToObject(root, "areas");
   for (size_t i = 0; i < r->n_areas; i++) {
@@ -541,9 +522,9 @@ char *bp_report_summary_json(const bp_report *r) {
     cJSON_AddNumberToObject(o, "households", a->households);
     cJSON_AddNumberToObject(o, "newcomers", a->newcomers);
     cJSON_AddNumberToObject(o, "placed", a->placed);
-    add_number(o, "share_before", a->share_before);
-    add_number(o, "share_after", a->share_after);
-    add_number(o, "cap", a->cap);
+    bp_json_add_number(o, "share_before", a->share_before);
+    bp_json_add_number(o, "share_after", a->share_after);
+    bp_json_add_number(o, "cap", a->cap);
     cJSON_AddBoolToObject(o, "vulnerable", a->vulnerable);
     cJSON_AddBoolToObject(o, "partner", a->partner);
     cJSON *stops = cJSON_AddArrayToObject(o, "stop_ids");
@@ -570,8 +551,8 @@ char *bp_report_summary_json(const bp_report *r) {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "id", r->stops[i].id);
     cJSON_AddStringToObject(o, "name", r->stops[i].name);
-    add_number(o, "lat", r->stops[i].lat);
-    add_number(o, "lon", r->stops[i].lon);
+    bp_json_add_number(o, "lat", r->stops[i].lat);
+    bp_json_add_number(o, "lon", r->stops[i].lon);
     cJSON_AddItemToArray(stops, o);
   }
   cJSON *links = cJSON_AddArrayToObject(root, "links");
@@ -597,7 +578,7 @@ char *bp_report_summary_json(const bp_report *r) {
   double *minutes = bp_alloc((r->n_proposals + 1) * sizeof *minutes);
   for (int t = 0; t < BP_TRIP_COUNT; t++) {
     cJSON *o = cJSON_AddObjectToObject(travel, trip_names[t]);
-    add_number(o, "limit", r->max_minutes[t]);
+    bp_json_add_number(o, "limit", r->max_minutes[t]);
     size_t n = 0;
     for (size_t i = 0; i < r->n_proposals; i++)
       if (isfinite(r->proposals[i].minutes[t]))
@@ -625,12 +606,12 @@ char *bp_report_summary_json(const bp_report *r) {
     cJSON_AddStringToObject(o, "kind", x->kind);
     cJSON_AddNumberToObject(o, "persons", x->persons);
     cJSON_AddNumberToObject(o, "rooms", x->rooms);
-    add_number(o, "rent", x->rent);
-    add_number(o, "max_rent", x->max_rent);
-    add_number(o, "walk_minutes", x->walk_minutes);
+    bp_json_add_number(o, "rent", x->rent);
+    bp_json_add_number(o, "max_rent", x->max_rent);
+    bp_json_add_number(o, "walk_minutes", x->walk_minutes);
     cJSON *m = cJSON_AddObjectToObject(o, "minutes");
     for (int t = 0; t < BP_TRIP_COUNT; t++)
-      add_number(m, trip_names[t], x->minutes[t]);
+      bp_json_add_number(m, trip_names[t], x->minutes[t]);
     cJSON_AddBoolToObject(o, "within_travel_limits", x->within_limits);
     add_text2(o, "reason", x->reason);
     cJSON_AddItemToArray(proposals, o);
@@ -646,10 +627,8 @@ char *bp_report_summary_json(const bp_report *r) {
     cJSON_AddItemToArray(unplaced, o);
   }
 
-  char *printed = cJSON_Print(root);
+  char *text = bp_json_print(root);
   cJSON_Delete(root);
-  char *text = bp_format("%s\n", printed ? printed : "{}");
-  cJSON_free(printed);
   return text;
 }
 

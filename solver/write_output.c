@@ -15,7 +15,9 @@
  * function of the input: no clock, no paths of temporary files, households
  * sorted by id.  Only proposals.json carries the solver's wall time.
  *
- * The field list of every file is documented in data/OUTPUTS.md.
+ * The field list of every file is documented in data/OUTPUTS.md.  The
+ * helpers the report's JSON files share with proposals.json (output.h) are
+ * defined here.
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -29,6 +31,7 @@
 
 #include "buffer.h"
 #include "explain.h"
+#include "output.h"
 #include "report.h"
 
 #ifndef BOPLACE_VERSION
@@ -211,7 +214,7 @@ static void json_field(cJSON *object, const column *col, const char *text) {
   }
 }
 
-static void json_number_or_null(cJSON *object, const char *key, double v) {
+void bp_json_add_number(cJSON *object, const char *key, double v) {
   if (isfinite(v))
     cJSON_AddNumberToObject(object, key, v);
   else
@@ -248,7 +251,7 @@ static cJSON *json_policy(const bp_case *k) {
   cJSON_AddNumberToObject(w, "ties", p->weights.ties);
   cJSON_AddNumberToObject(w, "partner", p->weights.partner);
   cJSON_AddNumberToObject(w, "score", p->weights.score);
-  json_number_or_null(o, "time_limit_s", p->time_limit_s);
+  bp_json_add_number(o, "time_limit_s", p->time_limit_s);
   cJSON_AddNumberToObject(o, "mip_gap", p->mip_gap);
   cJSON_AddStringToObject(o, "language",
                           p->language == BP_LANG_DA ? "da" : "en");
@@ -275,27 +278,27 @@ static cJSON *json_run(const bp_run *run) {
 
   cJSON *solver = cJSON_AddObjectToObject(o, "solver");
   cJSON_AddStringToObject(solver, "status", bp_solve_status_name(s));
-  json_number_or_null(solver, "objective", s->tier_value[BP_TIER_SOFT]);
-  json_number_or_null(solver, "best_bound", s->tier_bound[BP_TIER_SOFT]);
-  json_number_or_null(solver, "gap", s->gap);
+  bp_json_add_number(solver, "objective", s->tier_value[BP_TIER_SOFT]);
+  bp_json_add_number(solver, "best_bound", s->tier_bound[BP_TIER_SOFT]);
+  bp_json_add_number(solver, "gap", s->gap);
   cJSON *tiers = cJSON_AddObjectToObject(solver, "tiers");
   static const char *tier_names[BP_TIER_COUNT] = {"housed", "waiting",
                                                   "permanent", "soft"};
   for (int t = 0; t < BP_TIER_COUNT; t++) {
     cJSON *tier = cJSON_AddObjectToObject(tiers, tier_names[t]);
-    json_number_or_null(tier, "value", s->tier_value[t]);
-    json_number_or_null(tier, "bound", s->tier_bound[t]);
+    bp_json_add_number(tier, "value", s->tier_value[t]);
+    bp_json_add_number(tier, "bound", s->tier_bound[t]);
   }
   cJSON *terms = cJSON_AddObjectToObject(solver, "soft_terms");
-  json_number_or_null(terms, "spread", s->soft_spread);
-  json_number_or_null(terms, "near_cap", s->soft_near_cap);
-  json_number_or_null(terms, "travel", s->soft_travel);
-  json_number_or_null(terms, "rent", s->soft_rent);
-  json_number_or_null(terms, "preference", s->soft_preference);
-  json_number_or_null(terms, "ties", s->soft_ties);
-  json_number_or_null(terms, "partner", s->soft_partner);
-  json_number_or_null(terms, "score", s->soft_score);
-  json_number_or_null(solver, "seconds", s->seconds);
+  bp_json_add_number(terms, "spread", s->soft_spread);
+  bp_json_add_number(terms, "near_cap", s->soft_near_cap);
+  bp_json_add_number(terms, "travel", s->soft_travel);
+  bp_json_add_number(terms, "rent", s->soft_rent);
+  bp_json_add_number(terms, "preference", s->soft_preference);
+  bp_json_add_number(terms, "ties", s->soft_ties);
+  bp_json_add_number(terms, "partner", s->soft_partner);
+  bp_json_add_number(terms, "score", s->soft_score);
+  bp_json_add_number(solver, "seconds", s->seconds);
   cJSON_AddNumberToObject(solver, "rows", s->rows);
   cJSON_AddNumberToObject(solver, "columns", s->columns);
   cJSON_AddNumberToObject(solver, "integer_columns", s->integer_columns);
@@ -417,13 +420,13 @@ static cJSON *json_proposal(const bp_run *run, const bp_tally *tally, int h,
     cJSON_AddNullToObject(effects, "daycare");
 
   cJSON *terms = cJSON_AddObjectToObject(just, "objective_terms");
-  json_number_or_null(terms, "travel_hours", f->travel_hours);
-  json_number_or_null(terms, "rent_burden", f->rent_burden);
+  bp_json_add_number(terms, "travel_hours", f->travel_hours);
+  bp_json_add_number(terms, "rent_burden", f->rent_burden);
   cJSON_AddBoolToObject(terms, "preferred", f->preferred);
   cJSON_AddBoolToObject(terms, "ties", f->ties);
   cJSON_AddBoolToObject(terms, "partner", f->partner);
-  json_number_or_null(terms, "score", f->score);
-  json_number_or_null(terms, "pair_cost", f->pair_cost);
+  bp_json_add_number(terms, "score", f->score);
+  bp_json_add_number(terms, "pair_cost", f->pair_cost);
 
   bp_alternative alt = bp_explain_alternative(k, d, tally, h, c);
   cJSON *ja = cJSON_AddObjectToObject(just, "alternative");
@@ -445,11 +448,11 @@ static cJSON *json_proposal(const bp_run *run, const bp_tally *tally, int h,
     const bp_candidate *fa = &d->candidates[alt.candidate];
     cJSON_AddStringToObject(ja, "area_id", k->areas[k->units[alt.unit].area].id);
     cJSON_AddNumberToObject(ja, "rent", k->units[alt.unit].rent);
-    json_number_or_null(ja, "pair_cost", fa->pair_cost);
-    json_number_or_null(ja, "pair_cost_difference",
-                        fa->pair_cost - f->pair_cost);
-    json_number_or_null(ja, "travel_minutes_difference",
-                        (fa->travel_hours - f->travel_hours) * 60.0);
+    bp_json_add_number(ja, "pair_cost", fa->pair_cost);
+    bp_json_add_number(ja, "pair_cost_difference",
+                       fa->pair_cost - f->pair_cost);
+    bp_json_add_number(ja, "travel_minutes_difference",
+                       (fa->travel_hours - f->travel_hours) * 60.0);
   }
   return o;
 }
@@ -501,9 +504,14 @@ static int compare_keyed(const void *x, const void *y) {
   return c ? c : (a->index > b->index) - (a->index < b->index);
 }
 
-/* Households in id order.  The reader sorts tables by id already; sorting
- * again costs little and makes the order this file's own promise. */
-static int *households_by_id(const bp_case *k) {
+char *bp_json_print(const cJSON *root) {
+  char *printed = cJSON_Print(root);
+  char *text = bp_format("%s\n", printed ? printed : "{}");
+  cJSON_free(printed);
+  return text;
+}
+
+int *bp_households_by_id(const bp_case *k) {
   keyed *keys = bp_alloc((k->n_households + 1) * sizeof *keys);
   for (size_t h = 0; h < k->n_households; h++)
     keys[h] = (keyed){k->households[h].id, (int)h};
@@ -531,7 +539,7 @@ static void build_files(const bp_run *run, out_file files[3]) {
   const bp_case *k = &run->kase;
   bp_tally tally;
   bp_tally_build(k, &run->derived, &run->solution, &tally);
-  int *order = households_by_id(k);
+  int *order = bp_households_by_id(k);
 
   bp_buffer proposals = {0}, unplaced = {0};
   csv_header(&proposals, proposal_columns, P_COUNT);
@@ -560,12 +568,8 @@ static void build_files(const bp_run *run, out_file files[3]) {
     }
   }
 
-  char *json = cJSON_Print(root);
+  char *json = bp_json_print(root);
   cJSON_Delete(root);
-  bp_buffer jb = {0};
-  bp_buffer_append(&jb, json ? json : "{}");
-  bp_buffer_append(&jb, "\n");
-  cJSON_free(json);
 
   files[0].name = "proposals.csv";
   files[0].length = proposals.length;
@@ -574,8 +578,8 @@ static void build_files(const bp_run *run, out_file files[3]) {
   files[1].length = unplaced.length;
   files[1].data = bp_buffer_take(&unplaced);
   files[2].name = "proposals.json";
-  files[2].length = jb.length;
-  files[2].data = bp_buffer_take(&jb);
+  files[2].length = strlen(json);
+  files[2].data = json;
   free(order);
   bp_tally_free(&tally);
 }
