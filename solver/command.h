@@ -3,12 +3,19 @@
  * @brief Subcommands that live in their own files and parse their own
  *        arguments (argv[0] is the command's name).  main.c dispatches to
  *        them from its table; each returns a process exit status (SPEC.md:
- *        0 done, 1 usage, 2 invalid input, 3 failure).
+ *        0 done, 1 usage, 2 invalid input, 3 failure).  Also the one
+ *        message of wrong usage that main.c and every command share.
  */
 #ifndef BOPLACE_COMMAND_H
 #define BOPLACE_COMMAND_H
 
 /* Each command: int bp_command_NAME(int argc, char **argv); */
+
+/** Wrong usage, said alike by every command: "PROGRAM: MESSAGEDETAIL" and
+ *  "Try 'PROGRAM --help'." on stderr (detail may be NULL); returns
+ *  BP_USAGE.  PROGRAM is "boplace" or "boplace NAME" (command_line.c). */
+int bp_command_usage(const char *program, const char *message,
+                     const char *detail);
 
 /** `boplace compare CASE_DIR SCENARIO.json...`: baseline against what-if
  *  scenarios, side by side (command_compare.c). */

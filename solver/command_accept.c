@@ -83,9 +83,7 @@ static const char *accept_help =
     "    boplace history data/week45\n";
 
 static int usage(const char *message, const char *detail) {
-  fprintf(stderr, "boplace accept: %s%s\n", message, detail ? detail : "");
-  fprintf(stderr, "Try 'boplace accept --help'.\n");
-  return BP_USAGE;
+  return bp_command_usage("boplace accept", message, detail);
 }
 
 /* A proposal of the run, as proposals.json states it. */

@@ -109,9 +109,7 @@ static const char *compare_help =
     "        data/scenarios/more_flats_in_town.json -o out\n";
 
 static int usage(const char *message, const char *detail) {
-  fprintf(stderr, "boplace compare: %s%s\n", message, detail ? detail : "");
-  fprintf(stderr, "Try 'boplace compare --help'.\n");
-  return BP_USAGE;
+  return bp_command_usage("boplace compare", message, detail);
 }
 
 /* ------------------------------------------------------------------ */

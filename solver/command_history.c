@@ -88,9 +88,7 @@ static const char *history_help =
     "    written.\n";
 
 static int usage(const char *message, const char *detail) {
-  fprintf(stderr, "boplace history: %s%s\n", message, detail ? detail : "");
-  fprintf(stderr, "Try 'boplace history --help'.\n");
-  return BP_USAGE;
+  return bp_command_usage("boplace history", message, detail);
 }
 
 /* One week of the history. */

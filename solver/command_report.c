@@ -65,9 +65,7 @@ static const char *report_help =
     "    boplace report out --lang da -o out/rapport.html\n";
 
 static int usage(const char *message, const char *detail) {
-  fprintf(stderr, "boplace report: %s%s\n", message, detail ? detail : "");
-  fprintf(stderr, "Try 'boplace report --help'.\n");
-  return BP_USAGE;
+  return bp_command_usage("boplace report", message, detail);
 }
 
 /* The whole file, NUL-terminated; NULL with a message when unreadable. */

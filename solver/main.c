@@ -157,9 +157,7 @@ typedef struct {
 } options;
 
 static int usage(const char *message, const char *detail) {
-  fprintf(stderr, "boplace: %s%s\n", message, detail ? detail : "");
-  fprintf(stderr, "Try 'boplace --help'.\n");
-  return BP_USAGE;
+  return bp_command_usage("boplace", message, detail);
 }
 
 static int parse_options(int argc, char **argv, options *o, const char **help) {
