@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buffer.h"
 #include "export.h"
@@ -241,18 +242,42 @@ bp_status bp_export(const bp_case *kase, const bp_derived *d, const char *path,
   bp_model m;
   bp_model_build(kase, d, 1, &m);
   bp_model_set_objective(&m, BP_TIER_HOUSED);
-  char *temporary = bp_format("%s.tmp", path);
-  glp_term_out(GLP_OFF);
-  int ret = lp ? glp_write_lp(m.problem, NULL, temporary)
-               : glp_write_mps(m.problem, GLP_MPS_FILE, NULL, temporary);
-  glp_term_out(GLP_ON);
+  /* GLPK writes to a file; we read it back to add the header line and then
+   * write it like every output: atomically, owner-only. */
+  char *temporary = bp_format("%s.glpk-XXXXXX", path);
+  int fd = mkstemp(temporary);
+  int ret = fd < 0;
+  if (fd >= 0) {
+    close(fd);
+    glp_term_out(GLP_OFF);
+    ret = lp ? glp_write_lp(m.problem, NULL, temporary)
+             : glp_write_mps(m.problem, GLP_MPS_FILE, NULL, temporary);
+    glp_term_out(GLP_ON);
+  }
   bp_model_free(&m);
-  if (ret != 0 || rename(temporary, path) != 0) {
-    remove(temporary);
+  bp_buffer text = {0};
+  /* Free MPS has no objective sense, and glpsol refuses an OBJSENSE
+   * section: say it where every reader of the file will see it. */
+  bp_buffer_append(&text, lp ? "\\ boplace: tier 1, maximise the households housed\n"
+                             : "* boplace: tier 1, MAXIMISE the households housed "
+                               "(free MPS has no objective sense: use your "
+                               "solver's max option, e.g. glpsol --max, cbc max)\n");
+  FILE *in = ret == 0 ? fopen(temporary, "rb") : NULL;
+  if (in) {
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, in)) > 0)
+      bp_buffer_append_n(&text, chunk, n);
+    fclose(in);
+  }
+  remove(temporary);
+  free(temporary);
+  if (!in) {
+    bp_buffer_free(&text);
     bp_error(diag, path, 0, 0, "could not write the model");
-    free(temporary);
     return BP_FAILURE;
   }
-  free(temporary);
-  return BP_OK;
+  bp_status status = bp_write_file_atomically(path, text.data, text.length, diag);
+  bp_buffer_free(&text);
+  return status;
 }

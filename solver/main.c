@@ -18,6 +18,7 @@
 
 #include "boplace.h"
 #include "command.h"
+#include "explain.h"
 #include "export.h"
 #include "greedy.h"
 
@@ -141,7 +142,8 @@ static const char *export_help =
     "DESCRIPTION\n"
     "    FILE.lp writes the mixed-integer program in CPLEX LP format and FILE.mps\n"
     "    in free MPS, with the first tier's objective (house as many households\n"
-    "    as possible). FILE.dat writes the data of the case for the MathProg\n"
+    "    as possible; maximise - free MPS cannot say so, so give your solver its\n"
+    "    max option, e.g. glpsol --max, cbc max). FILE.dat writes the data of the case for the MathProg\n"
     "    model models/boplace.mod:\n"
     "        glpsol --math models/boplace.mod --data FILE.dat\n";
 
@@ -239,67 +241,30 @@ static void print_diagnostics(bp_run *run, bp_status status) {
             run->diagnostics.errors, run->diagnostics.errors == 1 ? "" : "s");
 }
 
-/* Caps that decided the outcome: fully used by this run's proposals while
- * some household had a candidate behind them (a cap no candidate reaches
- * decided nothing).  The council's first question is which rules bit. */
+/* The caps that decided the outcome (explain.h): the council's first
+ * question is which rules bit. */
 static void print_binding_caps(const bp_run *run, int da) {
-  const bp_case *k = &run->kase;
-  const bp_derived *d = &run->derived;
-  size_t na = k->n_areas, ns = k->n_schools, nd = k->n_daycares,
-         nb = k->n_buildings;
-  /* used[...]: what the proposals use; reached[...]: some candidate there */
-  int *used = bp_calloc(na + ns + nd + nb + 1, sizeof *used);
-  char *reached = bp_calloc(na + ns + nd + nb + 1, 1);
-  for (size_t i = 0; i < d->n_candidates; i++) {
-    const bp_candidate *c = &d->candidates[i];
-    const bp_unit *u = &k->units[c->unit];
-    const bp_area *area = &k->areas[u->area];
-    const bp_household *h = &k->households[c->household];
-    int chosen = run->solution.candidate_of_household[c->household] == (int)i;
-    used[u->area] += chosen;
-    reached[u->area] = 1;
-    if (h->children_6_16 > 0) {
-      used[na + area->school] += chosen * h->children_6_16;
-      reached[na + area->school] = 1;
-    }
-    if (h->children_0_5 > 0 && area->daycare >= 0) {
-      used[na + ns + area->daycare] += chosen * h->children_0_5;
-      reached[na + ns + area->daycare] = 1;
-    }
-    if (u->building_index >= 0) {
-      used[na + ns + nd + u->building_index] += chosen;
-      reached[na + ns + nd + u->building_index] = 1;
-    }
-  }
-  int shown = 0;
+  static const char *const what[2][BP_CAP_BUILDING_LIMIT + 1] = {
+      {[BP_CAP_NEWCOMER_SHARE] = "newcomer share",
+       [BP_CAP_FREE_SEATS] = "free seats",
+       [BP_CAP_FREE_PLACES] = "free places",
+       [BP_CAP_BILINGUAL_SHARE] = "bilingual share",
+       [BP_CAP_BUILDING_LIMIT] = "building limit"},
+      {[BP_CAP_NEWCOMER_SHARE] = "andel nytilkomne",
+       [BP_CAP_FREE_SEATS] = "ledige pladser",
+       [BP_CAP_FREE_PLACES] = "ledige pladser",
+       [BP_CAP_BILINGUAL_SHARE] = "tosprogsandel",
+       [BP_CAP_BUILDING_LIMIT] = "grænse pr. bygning"}};
+  bp_tally tally;
+  bp_tally_build(&run->kase, &run->derived, &run->solution, &tally);
+  bp_binding_cap *caps;
+  size_t n = bp_binding_caps(&run->kase, &run->derived, &tally, &caps);
   printf("%s", da ? "Lofter der er nået:" : "Caps reached:");
-#define SHOW(name, what) printf("%s %s (%s)", shown++ ? "," : "", name, what)
-  for (size_t a = 0; a < na; a++)
-    if (reached[a] && used[a] == d->area_room[a])
-      SHOW(k->areas[a].name, da ? "andel nytilkomne" : "newcomer share");
-  for (int daycare = 0; daycare <= 1; daycare++) {
-    size_t n = daycare ? nd : ns, offset = daycare ? na + ns : na;
-    const bp_institution *inst = daycare ? k->daycares : k->schools;
-    const int *room = daycare ? d->daycare_bilingual_room : d->school_bilingual_room;
-    for (size_t s = 0; s < n; s++) {
-      if (!reached[offset + s])
-        continue;
-      if (used[offset + s] == inst[s].free_seats)
-        SHOW(inst[s].name, da ? "ledige pladser"
-                              : (daycare ? "free places" : "free seats"));
-      else if (used[offset + s] == room[s])
-        SHOW(inst[s].name, da ? "tosprogsandel" : "bilingual share");
-    }
-  }
-  if (k->policy.max_new_per_building > 0)
-    for (size_t b = 0; b < nb; b++)
-      if (reached[na + ns + nd + b] &&
-          used[na + ns + nd + b] == k->policy.max_new_per_building)
-        SHOW(k->buildings[b].name, da ? "grænse pr. bygning" : "building limit");
-#undef SHOW
-  printf("%s\n", shown ? "" : (da ? " ingen" : " none"));
-  free(used);
-  free(reached);
+  for (size_t i = 0; i < n; i++)
+    printf("%s %s (%s)", i ? "," : "", caps[i].name, what[da][caps[i].kind]);
+  printf("%s\n", n ? "" : (da ? " ingen" : " none"));
+  free(caps);
+  bp_tally_free(&tally);
 }
 
 /* A figure with one or two decimals, with a decimal comma in Danish. */
