@@ -167,62 +167,26 @@ typedef struct {
 
 static double mean_or_nan(double sum, int n) { return n ? sum / n : NAN; }
 
-/* Caps that this run's proposals fill while some candidate reaches them,
- * as `boplace run` prints them (main.c): the council's question "which
- * rules bit?". */
+/* The caps that decided the outcome (explain.h), the same list that
+ * `boplace run` prints (main.c): the council's question "which rules
+ * bit?". */
 static int binding_caps(const bp_run *run, const bp_tally *tally,
                         char **list) {
-  const bp_case *k = &run->kase;
-  const bp_derived *d = &run->derived;
-  size_t na = k->n_areas, ns = k->n_schools, nd = k->n_daycares,
-         nb = k->n_buildings;
-  char *reached = bp_calloc(na + ns + nd + nb + 1, 1);
-  for (size_t i = 0; i < d->n_candidates; i++) {
-    const bp_candidate *c = &d->candidates[i];
-    const bp_unit *u = &k->units[c->unit];
-    const bp_area *area = &k->areas[u->area];
-    const bp_household *h = &k->households[c->household];
-    reached[u->area] = 1;
-    if (h->children_6_16 > 0)
-      reached[na + area->school] = 1;
-    if (h->children_0_5 > 0 && area->daycare >= 0)
-      reached[na + ns + area->daycare] = 1;
-    if (u->building_index >= 0)
-      reached[na + ns + nd + u->building_index] = 1;
-  }
+  static const char *const what[] = {
+      [BP_CAP_NEWCOMER_SHARE] = "newcomer share",
+      [BP_CAP_FREE_SEATS] = "free seats",
+      [BP_CAP_FREE_PLACES] = "free places",
+      [BP_CAP_BILINGUAL_SHARE] = "bilingual share",
+      [BP_CAP_BUILDING_LIMIT] = "building limit"};
+  bp_binding_cap *caps;
+  size_t n = bp_binding_caps(&run->kase, &run->derived, tally, &caps);
   bp_buffer b = {0};
-  int count = 0;
-#define ADD(name, what)                                                        \
-  do {                                                                         \
-    bp_buffer_printf(&b, "%s%s (%s)", count++ ? "; " : "", name, what);        \
-  } while (0)
-  for (size_t a = 0; a < na; a++)
-    if (reached[a] && tally->area_placed[a] == d->area_room[a])
-      ADD(k->areas[a].name, "newcomer share");
-  for (int daycare = 0; daycare <= 1; daycare++) {
-    size_t n = daycare ? nd : ns, offset = daycare ? na + ns : na;
-    const bp_institution *inst = daycare ? k->daycares : k->schools;
-    const int *used = daycare ? tally->daycare_children : tally->school_children;
-    const int *room =
-        daycare ? d->daycare_bilingual_room : d->school_bilingual_room;
-    for (size_t s = 0; s < n; s++) {
-      if (!reached[offset + s])
-        continue;
-      if (used[s] == inst[s].free_seats)
-        ADD(inst[s].name, daycare ? "free places" : "free seats");
-      else if (used[s] == room[s])
-        ADD(inst[s].name, "bilingual share");
-    }
-  }
-  if (k->policy.max_new_per_building > 0)
-    for (size_t i = 0; i < nb; i++)
-      if (reached[na + ns + nd + i] &&
-          tally->building_placed[i] == k->policy.max_new_per_building)
-        ADD(k->buildings[i].name, "building limit");
-#undef ADD
-  free(reached);
+  for (size_t i = 0; i < n; i++)
+    bp_buffer_printf(&b, "%s%s (%s)", i ? "; " : "", caps[i].name,
+                     what[caps[i].kind]);
+  free(caps);
   *list = bp_buffer_take(&b);
-  return count;
+  return (int)n;
 }
 
 static void compute_figures(compare_run *r) {

@@ -196,6 +196,56 @@ void bp_tally_free(bp_tally *t) {
   memset(t, 0, sizeof *t);
 }
 
+size_t bp_binding_caps(const bp_case *k, const bp_derived *d,
+                       const bp_tally *tally, bp_binding_cap **caps) {
+  size_t na = k->n_areas, ns = k->n_schools, nd = k->n_daycares,
+         nb = k->n_buildings;
+  char *reached = bp_calloc(na + ns + nd + nb + 1, 1);
+  for (size_t i = 0; i < d->n_candidates; i++) {
+    const bp_candidate *c = &d->candidates[i];
+    const bp_unit *u = &k->units[c->unit];
+    const bp_area *area = &k->areas[u->area];
+    const bp_household *h = &k->households[c->household];
+    reached[u->area] = 1;
+    if (h->children_6_16 > 0)
+      reached[na + area->school] = 1;
+    if (h->children_0_5 > 0 && area->daycare >= 0)
+      reached[na + ns + area->daycare] = 1;
+    if (u->building_index >= 0)
+      reached[na + ns + nd + u->building_index] = 1;
+  }
+  bp_binding_cap *list = bp_alloc((na + ns + nd + nb + 1) * sizeof *list);
+  size_t n_caps = 0;
+  for (size_t a = 0; a < na; a++)
+    if (reached[a] && tally->area_placed[a] == d->area_room[a])
+      list[n_caps++] = (bp_binding_cap){k->areas[a].name, BP_CAP_NEWCOMER_SHARE};
+  for (int daycare = 0; daycare <= 1; daycare++) {
+    size_t n = daycare ? nd : ns, offset = daycare ? na + ns : na;
+    const bp_institution *inst = daycare ? k->daycares : k->schools;
+    const int *used = daycare ? tally->daycare_children : tally->school_children;
+    const int *room =
+        daycare ? d->daycare_bilingual_room : d->school_bilingual_room;
+    for (size_t s = 0; s < n; s++) {
+      if (!reached[offset + s])
+        continue;
+      if (used[s] == inst[s].free_seats)
+        list[n_caps++] = (bp_binding_cap){
+            inst[s].name, daycare ? BP_CAP_FREE_PLACES : BP_CAP_FREE_SEATS};
+      else if (used[s] == room[s])
+        list[n_caps++] = (bp_binding_cap){inst[s].name, BP_CAP_BILINGUAL_SHARE};
+    }
+  }
+  if (k->policy.max_new_per_building > 0)
+    for (size_t i = 0; i < nb; i++)
+      if (reached[na + ns + nd + i] &&
+          tally->building_placed[i] == k->policy.max_new_per_building)
+        list[n_caps++] = (bp_binding_cap){k->buildings[i].name,
+                                          BP_CAP_BUILDING_LIMIT};
+  free(reached);
+  *caps = list;
+  return n_caps;
+}
+
 static int occupants(const bp_tally *t, int u) {
   return (int)(t->occupant_first[u + 1] - t->occupant_first[u]);
 }

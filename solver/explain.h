@@ -38,6 +38,29 @@ typedef struct {
 void bp_tally_build(const bp_case *kase, const bp_derived *derived,
                     const bp_solution *solution, bp_tally *tally);
 void bp_tally_free(bp_tally *tally);
+
+/** Which cap a binding cap is. */
+typedef enum {
+  BP_CAP_NEWCOMER_SHARE,  /**< an area's max_newcomer_share */
+  BP_CAP_FREE_SEATS,      /**< a school's free seats */
+  BP_CAP_FREE_PLACES,     /**< a daycare's free places */
+  BP_CAP_BILINGUAL_SHARE, /**< a school's or daycare's max_bilingual_share */
+  BP_CAP_BUILDING_LIMIT   /**< max_new_per_building */
+} bp_cap_kind;
+
+typedef struct {
+  const char *name; /**< of the area, school, daycare or building */
+  bp_cap_kind kind;
+} bp_binding_cap;
+
+/** The caps that decided the outcome: fully used by the run's placements
+ *  (tally) while some candidate reaches them (a cap no candidate reaches
+ *  decided nothing); areas, schools, daycares, buildings, each in index
+ *  order.  *caps is newly allocated; returns how many.  `boplace run` and
+ *  `boplace compare` both show this list: the council's first question is
+ *  which rules bit. */
+size_t bp_binding_caps(const bp_case *kase, const bp_derived *derived,
+                       const bp_tally *tally, bp_binding_cap **caps);
 /** The candidate a household was placed by, or -1. */
 long bp_placed_candidate(const bp_solution *solution, int h);
 /** A household placed in unit u other than h (the lowest index), or -1. */
