@@ -3,12 +3,10 @@
  * @brief Write: proposals.csv, unplaced.csv and proposals.json, atomically.
  *
  * The last stage of the pipeline.  Every file is built whole in memory
- * first; then each goes to a temporary file in the output directory (mode
- * 0600: the outputs carry personal data, for the owner's eyes only), is
- * fsync'ed, and only when all of them are complete are they renamed into
- * place, followed by an fsync of the directory.  A failure before the
- * renames removes every temporary file, so a run leaves either all of its
- * outputs or none of them, never half a file.
+ * first; output_dir.c then puts the whole set in place at once (mode 0600:
+ * the outputs carry personal data, for the owner's eyes only), so a run
+ * leaves either all of its outputs or none of them, never a mix with an
+ * earlier run's and never half a file.
  *
  * The words come from explain.c (bp_explanation and the rule checks of
  * explain.h); this file only lays them out.  The CSV files are a pure
@@ -32,6 +30,7 @@
 #include "buffer.h"
 #include "explain.h"
 #include "output.h"
+#include "output_dir.h"
 #include "report.h"
 
 #ifndef BOPLACE_VERSION
@@ -527,8 +526,6 @@ typedef struct {
   const char *name;
   char *data;
   size_t length;
-  char *temp_path;
-  int renamed;
 } out_file;
 
 /* The three files of the run above, then the report's (report.h):
@@ -588,93 +585,6 @@ static void build_files(const bp_run *run, out_file files[3]) {
 /* Writing atomically                                                   */
 /* ------------------------------------------------------------------ */
 
-static bp_status fail(bp_diagnostics *diag, const char *path, const char *what,
-                      int error) {
-  bp_error(diag, path, 0, 0, "%s: %s", what, strerror(error));
-  return BP_FAILURE;
-}
-
-/* The output directory: created 0700 when missing (its parent must
- * exist); *created says whether this run made it. */
-static bp_status prepare_dir(const char *dir, int *created,
-                             bp_diagnostics *diag) {
-  struct stat st;
-  *created = 0;
-  if (stat(dir, &st) == 0) {
-    if (!S_ISDIR(st.st_mode))
-      return fail(diag, dir, "cannot write the outputs here", ENOTDIR);
-    return BP_OK;
-  }
-  if (errno != ENOENT)
-    return fail(diag, dir, "cannot use the output directory", errno);
-  if (mkdir(dir, 0700) != 0)
-    return fail(diag, dir, "cannot create the output directory", errno);
-  *created = 1;
-  return BP_OK;
-}
-
-static bp_status write_temp(const char *dir, out_file *f,
-                            bp_diagnostics *diag) {
-  f->temp_path = bp_format("%s/.%s.XXXXXX", dir, f->name);
-  int fd = mkstemp(f->temp_path);
-  if (fd < 0) {
-    int error = errno;
-    char *target = bp_format("%s/%s", dir, f->name);
-    bp_status s = fail(diag, target, "cannot create a temporary file", error);
-    free(target);
-    free(f->temp_path);
-    f->temp_path = NULL;
-    return s;
-  }
-  const char *what = NULL;
-  if (fchmod(fd, 0600) != 0)
-    what = "cannot restrict the file to its owner";
-  size_t done = 0;
-  while (!what && done < f->length) {
-    ssize_t n = write(fd, f->data + done, f->length - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      if (n == 0)
-        errno = EIO;
-      what = "cannot write";
-      break;
-    }
-    done += (size_t)n;
-  }
-  if (!what && fsync(fd) != 0)
-    what = "cannot flush to disk";
-  int error = errno;
-  if (close(fd) != 0 && !what) {
-    what = "cannot close";
-    error = errno;
-  }
-  if (what)
-    return fail(diag, f->temp_path, what, error);
-  return BP_OK;
-}
-
-static void remove_temps(out_file files[OUTPUT_FILES]) {
-  for (int i = 0; i < OUTPUT_FILES; i++)
-    if (files[i].temp_path && !files[i].renamed)
-      unlink(files[i].temp_path);
-}
-
-static bp_status sync_dir(const char *dir, bp_diagnostics *diag) {
-  int fd = open(dir, O_RDONLY | O_DIRECTORY);
-  if (fd < 0)
-    return fail(diag, dir, "cannot open the output directory to flush it",
-                errno);
-  int rc = fsync(fd);
-  int error = errno;
-  close(fd);
-  /* Some file systems cannot fsync a directory; the files are already
-   * safe on disk, so only a real I/O error counts. */
-  if (rc != 0 && error != EINVAL && error != EROFS)
-    return fail(diag, dir, "cannot flush the output directory", error);
-  return BP_OK;
-}
-
 bp_status bp_write_outputs(const bp_run *run, const char *out_dir,
                            bp_diagnostics *diag) {
   /* Explain when the caller did not, so that a writer is never missing its
@@ -689,40 +599,23 @@ bp_status bp_write_outputs(const bp_run *run, const char *out_dir,
     r = &local;
   }
 
-  int created = 0;
-  bp_status status = prepare_dir(out_dir, &created, diag);
   out_file files[OUTPUT_FILES];
   memset(files, 0, sizeof files);
+  build_files(r, files);
+  bp_report_file report[BP_REPORT_FILE_COUNT];
+  bp_status status = bp_report_files(r, report, diag);
+  for (int i = 0; i < BP_REPORT_FILE_COUNT && status == BP_OK; i++)
+    files[3 + i] = (out_file){report[i].name, report[i].data, report[i].length};
   if (status == BP_OK) {
-    build_files(r, files);
-    bp_report_file report[BP_REPORT_FILE_COUNT];
-    status = bp_report_files(r, report, diag);
-    for (int i = 0; i < BP_REPORT_FILE_COUNT && status == BP_OK; i++)
-      files[3 + i] = (out_file){report[i].name, report[i].data,
-                                report[i].length, NULL, 0};
-    for (int i = 0; i < OUTPUT_FILES && status == BP_OK; i++)
-      status = write_temp(out_dir, &files[i], diag);
-    for (int i = 0; i < OUTPUT_FILES && status == BP_OK; i++) {
-      char *target = bp_format("%s/%s", out_dir, files[i].name);
-      if (rename(files[i].temp_path, target) != 0)
-        status = fail(diag, target, "cannot move the finished file into place",
-                      errno);
-      else
-        files[i].renamed = 1;
-      free(target);
-    }
-    if (status == BP_OK)
-      status = sync_dir(out_dir, diag);
-    if (status != BP_OK) {
-      remove_temps(files);
-      if (created)
-        rmdir(out_dir); /* only succeeds when we left it empty */
-    }
+    /* All six at once: output_dir.c swaps the whole set in, so a crash
+     * leaves the previous run's outputs or these, never a mix. */
+    bp_output_file out[OUTPUT_FILES];
+    for (int i = 0; i < OUTPUT_FILES; i++)
+      out[i] = (bp_output_file){files[i].name, files[i].data, files[i].length};
+    status = bp_replace_outputs(out_dir, out, OUTPUT_FILES, diag);
   }
-  for (int i = 0; i < OUTPUT_FILES; i++) {
+  for (int i = 0; i < OUTPUT_FILES; i++)
     free(files[i].data);
-    free(files[i].temp_path);
-  }
   if (r == &local)
     bp_explanation_free(&local.explanation, run->kase.n_households);
   return status;

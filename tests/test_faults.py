@@ -333,13 +333,15 @@ def run_references(ctx):
     """Reference output sets of the kill-loop case, one per language, and
     how long a run takes."""
     def build():
-        # The smallest replica of the sample whose run takes 0.2 s or more,
-        # so that random kills land in every stage (x8 at most).
+        # The smallest replica of the sample whose run takes 0.1 s or more,
+        # so that random kills land in every stage (x8 at most).  Not 0.2 s:
+        # x2 takes 0.2-0.3 s, and on a fast moment the choice jumped to x4,
+        # whose copies of the same households are slow to prove (15 s a run).
         for k in (1, 2, 4, 8):
             case = ctx.case(k)
             _, _, _, seconds = timed_run(["run", case, "-o",
                                           ctx.path("ref-size-%d" % k)])
-            if seconds >= 0.2:
+            if seconds >= 0.1:
                 break
         refs, times = {}, []
         for lang in ("en", "da"):
@@ -433,19 +435,13 @@ def _(ctx):
     return found["torn"], found["log"]
 
 
-@check("kill loop (run): the old set or the new set, never a mix",
-       known="write_output.c renames its files one by one; a kill between "
-             "two renames leaves new and old files side by side (random "
-             "kills hit that window now and then: a pass here proves "
-             "nothing, the rename probe does)")
+@check("kill loop (run): the old set or the new set, never a mix")
 def _(ctx):
     found = kill_loop_run(ctx)
     return found["mix"], found["log"]
 
 
-@check("kill loop (run): a completed run leaves no temporary files",
-       known="write_output.c does not remove the .NAME.XXXXXX temporaries "
-             "of killed runs; atomic_file.c does this for its own")
+@check("kill loop (run): a completed run leaves no temporary files")
 def _(ctx):
     found = kill_loop_run(ctx)
     return found["stale"], found["log"]
@@ -683,17 +679,13 @@ def _(ctx):
     return found["torn"], found["log"]
 
 
-@check("probe (run): killed at any rename, the old set or the new set",
-       known="write_output.c renames its files one by one: a kill between "
-             "two renames leaves a mix of this run's and the last run's files")
+@check("probe (run): killed at any rename, the old set or the new set")
 def _(ctx):
     found = run_probes(ctx)
     return found["mix"], found["log"]
 
 
-@check("probe (run): the next run removes a killed run's temporaries",
-       known="write_output.c leaves the .NAME.XXXXXX temporaries of a killed "
-             "run behind for good")
+@check("probe (run): the next run removes a killed run's temporaries")
 def _(ctx):
     found = run_probes(ctx)
     return found["stale"], found["log"]
