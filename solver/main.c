@@ -22,7 +22,6 @@
 #include "export.h"
 #include "greedy.h"
 
-#define VERSION "0.1.0"
 
 static const char *main_help =
     "NAME\n"
@@ -291,7 +290,7 @@ static void print_summary(const bp_run *run, const char *out_dir, int greedy) {
         k->units[run->derived.candidates[c].unit].kind == BP_UNIT_TRANSIT)
       transit++;
   }
-  printf(da ? "boplace %s: %s\n" : "boplace %s: case %s\n", VERSION, k->dir);
+  printf(da ? "boplace %s: %s\n" : "boplace %s: case %s\n", BOPLACE_VERSION, k->dir);
   printf(da ? "  %zu husstande, %zu boliger (%d pladser), %zu områder\n"
             : "  %zu households, %zu units (%d places), %zu areas\n",
          k->n_households, k->n_units, places, k->n_areas);
@@ -419,7 +418,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (strcmp(argv[1], "--version") == 0) {
-    printf("boplace %s\n", VERSION);
+    printf("boplace %s\n", BOPLACE_VERSION);
     return 0;
   }
   for (size_t c = 0; other_commands[c].name; c++)

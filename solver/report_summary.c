@@ -26,9 +26,6 @@
 #include "report.h"
 #include "sha256.h"
 
-#ifndef BOPLACE_VERSION
-#define BOPLACE_VERSION "0.1.0"
-#endif
 
 static const char *trip_names[BP_TRIP_COUNT] = {
     "language_school", "school", "daycare", "job", "health"};

@@ -33,9 +33,6 @@
 #include "output_dir.h"
 #include "report.h"
 
-#ifndef BOPLACE_VERSION
-#define BOPLACE_VERSION "0.1.0"
-#endif
 
 /* ------------------------------------------------------------------ */
 /* Fields                                                               */
