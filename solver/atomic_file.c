@@ -47,7 +47,7 @@ char *bp_directory_of(const char *path) {
   return bp_strndup(path, (size_t)(slash - path));
 }
 
-static const char *base_name(const char *path) {
+const char *bp_base_name(const char *path) {
   const char *slash = strrchr(path, '/');
   return slash ? slash + 1 : path;
 }
@@ -58,7 +58,7 @@ static const char *base_name(const char *path) {
  * removed stays, and the write goes on. */
 static void remove_stale_temporaries(const char *path) {
   char *dir = bp_directory_of(path);
-  char *prefix = bp_format("%s" TEMP_SUFFIX, base_name(path));
+  char *prefix = bp_format("%s" TEMP_SUFFIX, bp_base_name(path));
   size_t prefix_length = strlen(prefix);
   DIR *d = opendir(dir);
   if (d) {
@@ -112,6 +112,44 @@ static int create_temporary(const char *path, char **temporary) {
   return -1;
 }
 
+/* Writes all of data to fd and flushes it to disk; 0, or -1 with errno. */
+static int write_fully(int fd, const char *data, size_t length) {
+  size_t written = 0;
+  while (written < length) {
+    ssize_t n = write(fd, data + written, length - written);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      if (n == 0)
+        errno = EIO;
+      return -1;
+    }
+    written += (size_t)n;
+  }
+  return fsync(fd);
+}
+
+bp_status bp_write_file_whole(const char *path, const char *data,
+                              size_t length, bp_diagnostics *diag) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    bp_error(diag, path, 0, 0, "cannot create a file here: %s", strerror(errno));
+    return BP_FAILURE;
+  }
+  int failed = write_fully(fd, data, length) != 0;
+  int saved = errno;
+  if (close(fd) != 0 && !failed) {
+    failed = 1;
+    saved = errno;
+  }
+  if (failed) {
+    unlink(path);
+    bp_error(diag, path, 0, 0, "cannot write the file: %s", strerror(saved));
+    return BP_FAILURE;
+  }
+  return BP_OK;
+}
+
 bp_status bp_write_file_atomically(const char *path, const char *data,
                                    size_t length, bp_diagnostics *diag) {
   remove_stale_temporaries(path);
@@ -121,19 +159,7 @@ bp_status bp_write_file_atomically(const char *path, const char *data,
     bp_error(diag, path, 0, 0, "cannot create a file here: %s", strerror(errno));
     return BP_FAILURE;
   }
-  size_t written = 0;
-  while (written < length) {
-    ssize_t n = write(fd, data + written, length - written);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      if (n == 0)
-        errno = EIO;
-      break;
-    }
-    written += (size_t)n;
-  }
-  int failed = written < length || fsync(fd) != 0;
+  int failed = write_fully(fd, data, length) != 0;
   int saved = errno;
   /* Renamed while still open and locked, so that no cleaner can take the
    * finished temporary for a stale one. */

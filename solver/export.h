@@ -20,4 +20,10 @@ bp_status bp_export(const bp_case *kase, const bp_derived *derived,
 bp_status bp_write_file_atomically(const char *path, const char *data,
                                    size_t length, bp_diagnostics *diag);
 
+/** Creates path (it must not exist) with mode 0600, writes data and flushes
+ *  it to disk.  Not atomic by itself: for a directory no reader sees yet,
+ *  such as output_dir.c's staging directory, which is swapped in whole. */
+bp_status bp_write_file_whole(const char *path, const char *data,
+                              size_t length, bp_diagnostics *diag);
+
 #endif

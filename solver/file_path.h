@@ -10,5 +10,7 @@
 /* The directory of path, newly allocated: "." when path has no '/', "/"
  * for a file in the root, else everything before the last '/'. */
 char *bp_directory_of(const char *path);
+/* The last part of path: everything after the last '/'. */
+const char *bp_base_name(const char *path);
 
 #endif

@@ -46,11 +46,6 @@ static bp_status fail(bp_diagnostics *diag, const char *path, const char *what,
   return BP_FAILURE;
 }
 
-static const char *base_name(const char *path) {
-  const char *slash = strrchr(path, '/');
-  return slash ? slash + 1 : path;
-}
-
 /* Is this entry of OUT_DIR one of ours: an output of the list, or the
  * temporary of one (".NAME.xxxxxx" or "NAME.tmp-xxxxxx")? */
 static int is_ours(const char *entry, const bp_output_file *files, size_t n) {
@@ -182,12 +177,17 @@ static bp_status sync_dir(const char *dir, bp_diagnostics *diag) {
   return BP_OK;
 }
 
-/* Writes every file into dir (each atomically, owner-only). */
-static bp_status write_all(const char *dir, const bp_output_file *files,
-                           size_t n, bp_diagnostics *diag) {
+/* Writes every file into dir, owner-only: plainly into the private staging
+ * directory (the swap makes the set atomic), each atomically on its own
+ * into OUT_DIR itself (the fallback). */
+static bp_status write_all(const char *dir, int staging,
+                           const bp_output_file *files, size_t n,
+                           bp_diagnostics *diag) {
   for (size_t i = 0; i < n; i++) {
     char *path = bp_format("%s/%s", dir, files[i].name);
-    bp_status s = bp_write_file_atomically(path, files[i].data, files[i].length,
+    bp_status s =
+        staging ? bp_write_file_whole(path, files[i].data, files[i].length, diag)
+                : bp_write_file_atomically(path, files[i].data, files[i].length,
                                            diag);
     free(path);
     BP_CALL(s);
@@ -221,7 +221,7 @@ static int link_user_files(const char *out_dir, const char *staging,
 bp_status bp_replace_outputs(const char *out_dir, const bp_output_file *files,
                              size_t n, bp_diagnostics *diag) {
   char *parent = bp_directory_of(out_dir);
-  char *prefix = bp_format(".%s.boplace-", base_name(out_dir));
+  char *prefix = bp_format(".%s.boplace-", bp_base_name(out_dir));
   remove_stale_staging(parent, prefix, files, n);
 
   int exists = 0, swappable = 0;
@@ -241,7 +241,7 @@ bp_status bp_replace_outputs(const char *out_dir, const bp_output_file *files,
     lock_fd = open(staging, O_RDONLY | O_DIRECTORY);
     if (lock_fd >= 0)
       flock(lock_fd, LOCK_EX); /* ours while we live: see remove_stale_staging */
-    status = write_all(staging, files, n, diag);
+    status = write_all(staging, 1, files, n, diag);
     if (status == BP_OK && exists && link_user_files(out_dir, staging, files, n) != 0)
       swappable = 0; /* a file system without hard links: fall back */
     if (status == BP_OK && swappable)
@@ -264,7 +264,7 @@ bp_status bp_replace_outputs(const char *out_dir, const bp_output_file *files,
   }
   if (status == BP_OK && !swapped) {
     /* The fallback: each file into OUT_DIR on its own, each atomic. */
-    status = write_all(out_dir, files, n, diag);
+    status = write_all(out_dir, 0, files, n, diag);
     if (status == BP_OK)
       status = sync_dir(out_dir, diag);
   }
