@@ -16,6 +16,7 @@ typedef struct {
   int count_col;   /**< column of k (or beta), 0 = not in the model */
   int spread_col;  /**< column of t, 0 = none (the count cannot grow) */
   int near_cap_col;/**< column of o, 0 = none (never near the cap) */
+  int def_row;     /**< the row defining count_col from its members */
   int bound;       /**< the largest value the count can take (K-bar) */
   int base_count, base_total; /**< today's count and total (n, N or b, p) */
   double cap;      /**< the cap c of (C14) */
@@ -25,7 +26,29 @@ typedef struct {
   glp_prob *problem;
   const bp_case *kase;
   const bp_derived *derived;
-  int n_x;                  /**< x columns are 1..n_x, in candidate order */
+  /** The x columns: x_candidate[k] is the candidate of the k-th, k < n_x,
+   *  in the order they were added; col_of_candidate[i] is candidate i's
+   *  column, 0 while it has none.  Columns are added after the rest of the
+   *  model (bp_model_add_candidates), so x columns are not contiguous. */
+  size_t n_x, x_capacity;
+  size_t *x_candidate;
+  int *col_of_candidate;
+  size_t n_candidates;
+  int with_names;
+  /** Rows a candidate's column enters, decided by the full candidate list
+   *  so that a column added later finds them all (0 = no row): (C1) per
+   *  household, (C2) per unit, (C8) per building, the w rows per
+   *  [household * institutions + institution] (school 0, daycare 1), and
+   *  (C11) per [member_slot[h] * n_areas + area] for group members
+   *  (member_slot -1 = not in a group; a row of -1: the group cannot all
+   *  live there, so the member's x there is never created). */
+  int *household_row, *unit_row, *building_row;
+  int *district_row[2];
+  int *member_slot, *member_area_row;
+  /** The objective now set: a tier, or waiting and permanent combined
+   *  with waiting_weight > 0. */
+  bp_tier objective_tier;
+  double waiting_weight;
   bp_model_count *areas;    /**< per area */
   bp_model_count *schools;  /**< per school */
   bp_model_count *daycares; /**< per daycare */
@@ -34,7 +57,7 @@ typedef struct {
   int tier_row[BP_TIER_COUNT]; /**< row of (C15) fixing a tier, 0 = none */
   /** The binaries of the big decisions, z and y, are the columns from here
    *  on (0 = none); solve.c branches on them first. */
-  int first_decision_col;
+  int first_decision_col, last_decision_col;
   /** The binaries w: household in an institution's district (model_build.c,
    *  schools and daycares), columns first..last; solve.c branches on them
    *  after z and y and before x. */
@@ -50,6 +73,24 @@ typedef struct {
  *  (x[H01,U017], C3[A04]) for export; without, building is faster. */
 void bp_model_build(const bp_case *kase, const bp_derived *derived,
                     int with_names, bp_model *model);
+/** The same model with x columns only for the candidates i with active[i]
+ *  (and the place-locked): a restricted master for column generation.
+ *  Every row is there, so the LP duals price the missing columns exactly
+ *  (bp_model_reduced_cost). */
+void bp_model_build_restricted(const bp_case *kase, const bp_derived *derived,
+                               int with_names, const unsigned char *active,
+                               bp_model *model);
+/** Gives the listed candidates their x columns (those without one), with
+ *  their coefficients in every row and in the objective now set.  Returns
+ *  how many columns were added. */
+size_t bp_model_add_candidates(bp_model *model, const size_t *list, size_t n);
+/** Candidate i's reduced cost c_i - sum over rows of a_ri * dual[r] under
+ *  the objective now set, with dual[1..rows] the rows' LP duals.  A
+ *  maximisation improves with a column whose reduced cost is > 0, a
+ *  minimisation with one < 0.  Sets *never (and returns 0) for a candidate
+ *  that can never be chosen. */
+double bp_model_reduced_cost(const bp_model *model, size_t i, const double *dual,
+                             int *never);
 void bp_model_free(bp_model *model);
 
 /** Sets the objective and direction of a tier (formulation.md §6). */

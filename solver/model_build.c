@@ -25,6 +25,9 @@
 /* theta of (C14): a share above 80 % of its cap counts as "near the cap". */
 #define NEAR_CAP 0.8
 
+/* member_area_row: the group cannot all live in this area. */
+#define BP_NO_ROW (-1)
+
 typedef struct {
   int *rows, *cols;
   double *values;
@@ -77,6 +80,8 @@ static int add_col(builder *b, int kind, int type, double lower, double upper,
 #define NAME(b, buf, ...)                                                      \
   ((b)->with_names ? (snprintf(buf, sizeof buf, __VA_ARGS__), buf) : NULL)
 
+static double tier_coef(const bp_model *m, bp_tier tier, size_t i);
+
 double bp_spread_penalty(int count, int total, int added) {
   double after = (double)count + added, all = (double)total + added;
   double now = total > 0 ? (double)count * count / total : 0.0;
@@ -85,8 +90,10 @@ double bp_spread_penalty(int count, int total, int added) {
 
 /* The count column of one area, school or daycare with its spread measure:
  * the defining row, the cap as an upper bound ((C3)-(C7)), the secant cuts
- * (C13) and the near-cap excess (C14).  members/coef list the x columns and
- * their coefficients (1 for an area, the children for a school). */
+ * (C13) and the near-cap excess (C14).  members/coef list the columns and
+ * their coefficients (the children of each w for a school); an area's
+ * members are x columns, which enter the defining row as they are added
+ * (add_candidate), so an area passes members = NULL and only their number. */
 static void build_count(builder *b, bp_model_count *out, const char *what,
                         const char *id, int count, int total, double cap,
                         int cap_room, int seats, const int *members,
@@ -109,7 +116,8 @@ static void build_count(builder *b, bp_model_count *out, const char *what,
                            NAME(b, name, "%s[%s]", what, id));
   int def = add_row(b, GLP_FX, 0.0, 0.0, NAME(b, name, "def_%s[%s]", what, id));
   put(&b->matrix, def, out->count_col, 1.0);
-  for (size_t i = 0; i < n_members; i++)
+  out->def_row = def;
+  for (size_t i = 0; members && i < n_members; i++)
     put(&b->matrix, def, members[i], -coef[i]);
   if (bound <= 0)
     return;
@@ -142,6 +150,12 @@ static void build_count(builder *b, bp_model_count *out, const char *what,
 
 void bp_model_build(const bp_case *kase, const bp_derived *d, int with_names,
                     bp_model *m) {
+  bp_model_build_restricted(kase, d, with_names, NULL, m);
+}
+
+void bp_model_build_restricted(const bp_case *kase, const bp_derived *d,
+                               int with_names, const unsigned char *active,
+                               bp_model *m) {
   memset(m, 0, sizeof *m);
   m->kase = kase;
   m->derived = d;
@@ -152,32 +166,23 @@ void bp_model_build(const bp_case *kase, const bp_derived *d, int with_names,
   const bp_policy *p = &kase->policy;
   size_t nc = d->n_candidates;
 
-  /* x_hu, one binary per candidate, in candidate order (C12: place locks
-   * fix x at 1). */
-  m->n_x = (int)nc;
-  if (nc > 0)
-    glp_add_cols(m->problem, (int)nc);
-  for (size_t i = 0; i < nc; i++) {
-    const bp_candidate *c = &d->candidates[i];
-    int col = (int)i + 1;
-    glp_set_col_kind(m->problem, col, GLP_BV);
-    if (c->locked_place)
-      glp_set_col_bnds(m->problem, col, GLP_FX, 1.0, 1.0); /* (C12) */
-    if (with_names)
-      glp_set_col_name(m->problem, col,
-                       NAME(&b, name, "x[%s,%s]", kase->households[c->household].id,
-                            kase->units[c->unit].id));
-  }
+  /* The rows below are decided by the full candidate list, whichever
+   * candidates get a column: a column added later (column generation,
+   * solve.c) then finds every row it belongs to already there, and the
+   * duals of those rows price it exactly (bp_model_reduced_cost). */
+  size_t nh = kase->n_households;
+  m->n_candidates = nc;
+  m->col_of_candidate = bp_calloc(nc + 1, sizeof *m->col_of_candidate);
+  m->household_row = bp_calloc(nh + 1, sizeof *m->household_row);
+  m->unit_row = bp_calloc(kase->n_units + 1, sizeof *m->unit_row);
+  m->building_row = bp_calloc(kase->n_buildings + 1, sizeof *m->building_row);
 
   /* (C1) each household at most one unit. */
-  for (size_t h = 0; h < kase->n_households; h++) {
-    size_t first = d->first_candidate[h], last = d->first_candidate[h + 1];
-    if (first == last)
+  for (size_t h = 0; h < nh; h++) {
+    if (d->first_candidate[h] == d->first_candidate[h + 1])
       continue;
-    int row = add_row(&b, GLP_UP, 0.0, 1.0,
-                      NAME(&b, name, "C1[%s]", kase->households[h].id));
-    for (size_t i = first; i < last; i++)
-      put(&b.matrix, row, (int)i + 1, 1.0);
+    m->household_row[h] = add_row(&b, GLP_UP, 0.0, 1.0,
+                                  NAME(&b, name, "C1[%s]", kase->households[h].id));
   }
 
   /* Candidates by unit, by area, by building: counting sort on the index. */
@@ -189,17 +194,15 @@ void bp_model_build(const bp_case *kase, const bp_derived *d, int with_names,
     by_unit[u + 2] += by_unit[u + 1];
   int *unit_members = bp_alloc((nc + 1) * sizeof *unit_members);
   for (size_t i = 0; i < nc; i++)
-    unit_members[by_unit[d->candidates[i].unit + 1]++] = (int)i + 1;
-  /* now unit u's columns are unit_members[by_unit[u] .. by_unit[u+1]) */
+    unit_members[by_unit[d->candidates[i].unit + 1]++] = (int)i;
+  /* now unit u's candidates are unit_members[by_unit[u] .. by_unit[u+1]) */
 
   /* (C2) each unit at most places households. */
   for (size_t u = 0; u < nu; u++) {
     if (by_unit[u] == by_unit[u + 1])
       continue;
-    int row = add_row(&b, GLP_UP, 0.0, (double)kase->units[u].places,
-                      NAME(&b, name, "C2[%s]", kase->units[u].id));
-    for (size_t k = by_unit[u]; k < by_unit[u + 1]; k++)
-      put(&b.matrix, row, unit_members[k], 1.0);
+    m->unit_row[u] = add_row(&b, GLP_UP, 0.0, (double)kase->units[u].places,
+                             NAME(&b, name, "C2[%s]", kase->units[u].id));
   }
 
   /* (C8) at most max_new_per_building in one building. */
@@ -213,16 +216,13 @@ void bp_model_build(const bp_case *kase, const bp_derived *d, int with_names,
         if (!row)
           row = add_row(&b, GLP_UP, 0.0, (double)p->max_new_per_building,
                         NAME(&b, name, "C8[%s]", kase->buildings[bi].name));
-        for (size_t k = by_unit[u]; k < by_unit[u + 1]; k++)
-          put(&b.matrix, row, unit_members[k], 1.0);
       }
+      m->building_row[bi] = row;
     }
   }
 
   /* Members of each area, school and daycare count: their x columns with
    * coefficient 1 (areas) or the children (schools, daycares). */
-  int *members = bp_alloc((nc + 1) * sizeof *members);
-  double *coef = bp_alloc((nc + 1) * sizeof *coef);
   char *seen = bp_alloc(kase->n_households + 1);
 
   m->areas = bp_calloc(na + 1, sizeof *m->areas);
@@ -235,9 +235,8 @@ void bp_model_build(const bp_case *kase, const bp_derived *d, int with_names,
         continue;
       places += kase->units[u].places;
       for (size_t k = by_unit[u]; k < by_unit[u + 1]; k++) {
-        members[n] = unit_members[k];
-        coef[n++] = 1.0;
-        int h = d->candidates[unit_members[k] - 1].household;
+        n++;
+        int h = d->candidates[unit_members[k]].household;
         households += !seen[h];
         seen[h] = 1;
       }
@@ -245,8 +244,8 @@ void bp_model_build(const bp_case *kase, const bp_derived *d, int with_names,
     const bp_area *area = &kase->areas[a];
     int bound = places < households ? places : households;
     build_count(&b, &m->areas[a], "k", area->id, area->newcomer_households,
-                area->households, d->area_cap[a], d->area_room[a], -1, members,
-                coef, n, bound); /* (C3) as the upper bound of k_a */
+                area->households, d->area_cap[a], d->area_room[a], -1, NULL,
+                NULL, n, bound); /* (C3) as the upper bound of k_a */
   }
 
   /* Schools (C4)-(C5) and daycares (C6)-(C7).  Each household with children
@@ -266,6 +265,10 @@ void bp_model_build(const bp_case *kase, const bp_derived *d, int with_names,
   for (int daycare = 0; daycare <= 1; daycare++) {
     size_t n_inst = n_slots[daycare];
     const bp_institution *inst = daycare ? kase->daycares : kase->schools;
+    /* Dense: one lookup per candidate when pricing; at the national size
+     * (12,000 households, ~1,600 institutions) it is ~80 MB. */
+    m->district_row[daycare] = bp_calloc(kase->n_households * n_inst + 1,
+                                         sizeof *m->district_row[daycare]);
     int *cur_w = bp_alloc((n_inst + 1) * sizeof *cur_w);
     int *cur_row = bp_alloc((n_inst + 1) * sizeof *cur_row);
     int *stamp = bp_alloc((n_inst + 1) * sizeof *stamp);
@@ -316,7 +319,7 @@ void bp_model_build(const bp_case *kase, const bp_derived *d, int with_names,
           m->district_institution[slot] = served;
           m->district_is_daycare[slot] = (char)daycare;
         }
-        put(&b.matrix, cur_row[served], (int)i + 1, -1.0);
+        m->district_row[daycare][h * n_inst + (size_t)served] = cur_row[served];
       }
     }
     first[daycare] = bp_calloc(n_inst + 2, sizeof *first[daycare]);
@@ -396,6 +399,13 @@ void bp_model_build(const bp_case *kase, const bp_derived *d, int with_names,
 
   /* (C10)-(C11) groups: all members in one area, or none. */
   m->group_area_col = bp_calloc(kase->n_groups * na + 1, sizeof *m->group_area_col);
+  m->member_slot = bp_alloc((nh + 1) * sizeof *m->member_slot);
+  size_t n_members = 0;
+  for (size_t h = 0; h < nh; h++) {
+    int g = kase->households[h].group;
+    m->member_slot[h] = g >= 0 && kase->groups[g].n_members >= 2 ? (int)n_members++ : -1;
+  }
+  m->member_area_row = bp_calloc(n_members * na + 1, sizeof *m->member_area_row);
   int *in_area = bp_alloc((na + 1) * sizeof *in_area);
   int *stamp = bp_alloc((na + 1) * sizeof *stamp);
   for (size_t g = 0; g < kase->n_groups; g++) {
@@ -426,43 +436,29 @@ void bp_model_build(const bp_case *kase, const bp_derived *d, int with_names,
         put(&b.matrix, choice_row, z, 1.0);
       }
     }
+    /* (C11) rows, one per member and area with a z; where there is no z
+     * the group cannot all live in the area and the member's x there must
+     * be 0 (BP_NO_ROW: such candidates never get a column, except under a
+     * place lock, see add_candidate). */
     for (int k = 0; k < group->n_members; k++) {
       int h = group->members[k];
-      for (size_t a = 0; a < na; a++) {
-        int z = m->group_area_col[g * na + a];
-        int row = 0;
-        for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1]; i++) {
-          if (kase->units[d->candidates[i].unit].area != (int)a)
-            continue;
-          if (!z) { /* the group cannot all live here: x must be 0 */
-            if (d->candidates[i].locked_place) {
-              /* ...but a lock holds it at 1: say so with a row, so the
-               * model is infeasible and the lock is reported, instead of
-               * the bound silently overriding the lock. */
-              int row = add_row(&b, GLP_UP, 0.0, 0.0,
-                                NAME(&b, name, "C11[%s,%s]",
-                                     kase->households[h].id, kase->areas[a].id));
-              put(&b.matrix, row, (int)i + 1, 1.0);
-            } else {
-              glp_set_col_bnds(m->problem, (int)i + 1, GLP_FX, 0.0, 0.0);
-            }
-            continue;
-          }
-          if (!row) {
-            row = add_row(&b, GLP_FX, 0.0, 0.0,
+      int *rows = &m->member_area_row[(size_t)m->member_slot[h] * na];
+      for (size_t a = 0; a < na; a++)
+        rows[a] = m->group_area_col[g * na + a] ? 0 : BP_NO_ROW;
+      for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1]; i++) {
+        int a = kase->units[d->candidates[i].unit].area;
+        if (rows[a] != 0)
+          continue;
+        rows[a] = add_row(&b, GLP_FX, 0.0, 0.0,
                           NAME(&b, name, "C11[%s,%s]", kase->households[h].id,
                                kase->areas[a].id));
-            put(&b.matrix, row, z, -1.0);
-          }
-          put(&b.matrix, row, (int)i + 1, 1.0);
-        }
+        put(&b.matrix, rows[a], m->group_area_col[g * na + (size_t)a], -1.0);
       }
     }
   }
+  m->last_decision_col = glp_get_num_cols(m->problem);
   free(in_area);
   free(stamp);
-  free(members);
-  free(coef);
   free(by_unit);
   free(unit_members);
 
@@ -471,6 +467,134 @@ void bp_model_build(const bp_case *kase, const bp_derived *d, int with_names,
   free(b.matrix.rows);
   free(b.matrix.cols);
   free(b.matrix.values);
+
+  /* The x columns: every candidate, or those asked for and the locked
+   * (C12 must hold from the start). */
+  size_t *list = bp_alloc((nc + 1) * sizeof *list);
+  size_t n_list = 0;
+  for (size_t i = 0; i < nc; i++)
+    if (!active || active[i] || d->candidates[i].locked_place)
+      list[n_list++] = i;
+  m->with_names = with_names;
+  bp_model_add_candidates(m, list, n_list);
+  free(list);
+}
+
+/* The rows of candidate i's column and its coefficients there, without the
+ * objective: (C1), (C2), (C8), the area count, the school and daycare
+ * districts (w), the group row (C11) and the tier rows (C15).  Returns the
+ * length (1-based ind/val).  *never is set when the candidate can never be
+ * chosen: a group member where its group cannot all live. */
+static int candidate_column(const bp_model *m, size_t i, int *ind, double *val,
+                            int *never) {
+  const bp_case *k = m->kase;
+  const bp_candidate *c = &m->derived->candidates[i];
+  const bp_unit *u = &k->units[c->unit];
+  const bp_household *hh = &k->households[c->household];
+  const bp_area *area = &k->areas[u->area];
+  int len = 0;
+  *never = 0;
+#define ENTRY(row, value)                                                      \
+  do {                                                                         \
+    if (row) {                                                                 \
+      ind[++len] = (row);                                                      \
+      val[len] = (value);                                                      \
+    }                                                                          \
+  } while (0)
+  if (m->member_slot[c->household] >= 0) {
+    int row = m->member_area_row[(size_t)m->member_slot[c->household] * k->n_areas +
+                                 (size_t)u->area];
+    if (row == BP_NO_ROW)
+      *never = 1;
+    else
+      ENTRY(row, 1.0);
+  }
+  ENTRY(m->household_row[c->household], 1.0);
+  ENTRY(m->unit_row[c->unit], 1.0);
+  if (u->building_index >= 0)
+    ENTRY(m->building_row[u->building_index], 1.0);
+  ENTRY(m->areas[u->area].def_row, -1.0);
+  if (hh->children_6_16 > 0 && area->school >= 0)
+    ENTRY(m->district_row[0][(size_t)c->household * k->n_schools + (size_t)area->school], -1.0);
+  if (hh->children_0_5 > 0 && area->daycare >= 0)
+    ENTRY(m->district_row[1][(size_t)c->household * k->n_daycares + (size_t)area->daycare], -1.0);
+  for (int t = 0; t < BP_TIER_COUNT; t++) {
+    double coef = m->tier_row[t] ? tier_coef(m, (bp_tier)t, i) : 0.0;
+    if (coef != 0.0)
+      ENTRY(m->tier_row[t], coef);
+  }
+#undef ENTRY
+  return len;
+}
+
+/* The objective coefficient of candidate i under the objective now set. */
+static double objective_coef(const bp_model *m, size_t i) {
+  if (m->waiting_weight > 0)
+    return m->waiting_weight * tier_coef(m, BP_TIER_WAITING, i) +
+           tier_coef(m, BP_TIER_PERMANENT, i);
+  return tier_coef(m, m->objective_tier, i);
+}
+
+size_t bp_model_add_candidates(bp_model *m, const size_t *list, size_t n) {
+  if (m->n_x + n > m->x_capacity) {
+    m->x_capacity = 2 * (m->n_x + n) + 64;
+    m->x_candidate = bp_realloc(m->x_candidate, m->x_capacity * sizeof *m->x_candidate);
+  }
+  int ind[16], added = 0;
+  double val[16];
+  char name[160];
+  for (size_t l = 0; l < n; l++) {
+    size_t i = list[l];
+    if (m->col_of_candidate[i])
+      continue;
+    const bp_candidate *c = &m->derived->candidates[i];
+    int never;
+    int len = candidate_column(m, i, ind, val, &never);
+    if (never) {
+      if (!c->locked_place)
+        continue; /* can never be chosen: no column */
+      /* A lock holds at 1 what the group rule holds at 0: say so with a
+       * row, so the model is infeasible and the lock is reported, instead
+       * of the bound silently overriding the lock. */
+      int row = glp_add_rows(m->problem, 1);
+      glp_set_row_bnds(m->problem, row, GLP_UP, 0.0, 0.0);
+      if (m->with_names) {
+        snprintf(name, sizeof name, "C11[%s,%s]", m->kase->households[c->household].id,
+                 m->kase->areas[m->kase->units[c->unit].area].id);
+        glp_set_row_name(m->problem, row, name);
+      }
+      ind[++len] = row;
+      val[len] = 1.0;
+    }
+    int col = glp_add_cols(m->problem, 1);
+    glp_set_col_kind(m->problem, col, GLP_BV);
+    if (c->locked_place)
+      glp_set_col_bnds(m->problem, col, GLP_FX, 1.0, 1.0); /* (C12) */
+    if (m->with_names) {
+      snprintf(name, sizeof name, "x[%s,%s]", m->kase->households[c->household].id,
+               m->kase->units[c->unit].id);
+      glp_set_col_name(m->problem, col, name);
+    }
+    glp_set_mat_col(m->problem, col, len, ind, val);
+    glp_set_obj_coef(m->problem, col, objective_coef(m, i));
+    m->col_of_candidate[i] = col;
+    m->x_candidate[m->n_x++] = i;
+    added++;
+  }
+  return (size_t)added;
+}
+
+double bp_model_reduced_cost(const bp_model *m, size_t i, const double *dual,
+                             int *never) {
+  int ind[16];
+  double val[16];
+  int len = candidate_column(m, i, ind, val, never);
+  if (*never)
+    return 0.0;
+  double reduced = objective_coef(m, i);
+  for (int t = 1; t <= len; t++)
+    reduced -= val[t] * dual[ind[t]];
+  return reduced;
 }
 
 /* The coefficient of candidate i in a tier's objective. */
@@ -513,10 +637,13 @@ static void set_count_objective(const bp_model_count *c, void *arg) {
 
 void bp_model_set_objective(bp_model *m, bp_tier tier) {
   int n = glp_get_num_cols(m->problem);
+  m->objective_tier = tier;
+  m->waiting_weight = 0.0;
   for (int j = 1; j <= n; j++)
     glp_set_obj_coef(m->problem, j, 0.0);
-  for (size_t i = 0; i < (size_t)m->n_x; i++)
-    glp_set_obj_coef(m->problem, (int)i + 1, tier_coef(m, tier, i));
+  for (size_t k = 0; k < m->n_x; k++)
+    glp_set_obj_coef(m->problem, m->col_of_candidate[m->x_candidate[k]],
+                     tier_coef(m, tier, m->x_candidate[k]));
   if (tier == BP_TIER_SOFT)
     for_each_count(m, set_count_objective, m);
   glp_set_obj_dir(m->problem, tier == BP_TIER_SOFT ? GLP_MIN : GLP_MAX);
@@ -524,12 +651,13 @@ void bp_model_set_objective(bp_model *m, bp_tier tier) {
 
 void bp_model_set_waiting_permanent(bp_model *m, double waiting_weight) {
   int n = glp_get_num_cols(m->problem);
+  m->objective_tier = BP_TIER_WAITING;
+  m->waiting_weight = waiting_weight;
   for (int j = 1; j <= n; j++)
     glp_set_obj_coef(m->problem, j, 0.0);
-  for (size_t i = 0; i < (size_t)m->n_x; i++)
-    glp_set_obj_coef(m->problem, (int)i + 1,
-                     waiting_weight * tier_coef(m, BP_TIER_WAITING, i) +
-                         tier_coef(m, BP_TIER_PERMANENT, i));
+  for (size_t k = 0; k < m->n_x; k++)
+    glp_set_obj_coef(m->problem, m->col_of_candidate[m->x_candidate[k]],
+                     objective_coef(m, m->x_candidate[k]));
   glp_set_obj_dir(m->problem, GLP_MAX);
 }
 
@@ -541,8 +669,9 @@ double bp_model_tier_value(const bp_model *m, bp_tier tier, const double *x) {
       value += glp_get_obj_coef(m->problem, j) * x[j];
     return value;
   }
-  for (size_t i = 0; i < (size_t)m->n_x; i++)
-    value += tier_coef(m, tier, i) * x[i + 1];
+  for (size_t k = 0; k < m->n_x; k++)
+    value += tier_coef(m, tier, m->x_candidate[k]) *
+             x[m->col_of_candidate[m->x_candidate[k]]];
   return value;
 }
 
@@ -557,11 +686,11 @@ void bp_model_fix_tier(bp_model *m, bp_tier tier, double value) {
   int *cols = bp_alloc(((size_t)m->n_x + 1) * sizeof *cols);
   double *vals = bp_alloc(((size_t)m->n_x + 1) * sizeof *vals);
   int n = 0;
-  for (size_t i = 0; i < (size_t)m->n_x; i++) {
-    double c = tier_coef(m, tier, i);
+  for (size_t k = 0; k < m->n_x; k++) {
+    double c = tier_coef(m, tier, m->x_candidate[k]);
     if (c != 0.0) {
       n++;
-      cols[n] = (int)i + 1;
+      cols[n] = m->col_of_candidate[m->x_candidate[k]];
       vals[n] = c;
     }
   }
@@ -583,6 +712,15 @@ void bp_model_free(bp_model *m) {
   free(m->district_household);
   free(m->district_institution);
   free(m->district_is_daycare);
+  free(m->x_candidate);
+  free(m->col_of_candidate);
+  free(m->household_row);
+  free(m->unit_row);
+  free(m->building_row);
+  free(m->district_row[0]);
+  free(m->district_row[1]);
+  free(m->member_slot);
+  free(m->member_area_row);
   memset(m, 0, sizeof *m);
 }
 
@@ -626,7 +764,7 @@ void bp_model_complete(const bp_model *m, const int *chosen, double *x) {
   for (size_t h = 0; h < k->n_households; h++) {
     if (chosen[h] < 0)
       continue;
-    x[chosen[h] + 1] = 1.0;
+    x[m->col_of_candidate[chosen[h]]] = 1.0; /* the caller gave it a column */
     int a = k->units[d->candidates[chosen[h]].unit].area;
     area_count[a] += 1.0;
     if (k->households[h].group >= 0)

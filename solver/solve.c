@@ -30,8 +30,21 @@ static volatile sig_atomic_t stop_requested;
 
 void bp_request_stop(void) { stop_requested = 1; }
 
+static double now_seconds(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int milliseconds_left(double deadline) {
+  double left = deadline - now_seconds();
+  if (left < 0.001)
+    return 1;
+  return left > 2e6 ? 2000000000 : (int)(left * 1000.0);
+}
+
 typedef struct {
-  int first_decision;  /**< columns of z and y start here (after x and counts) */
+  int first_decision, last_decision; /**< columns of z and y */
   int first_district, last_district; /**< columns of w */
   const double *start; /**< a feasible solution to hand GLPK, or NULL */
   int start_given;
@@ -53,7 +66,7 @@ static void on_tree_event(glp_tree *tree, void *info) {
    * choice would branch on x and spread the search thin. */
   if (glp_ios_reason(tree) == GLP_IBRANCH) {
     glp_prob *P = glp_ios_get_prob(tree);
-    int ranges[2][2] = {{s->first_decision, glp_get_num_cols(P)},
+    int ranges[2][2] = {{s->first_decision, s->last_decision},
                         {s->first_district, s->last_district}};
     for (int r = 0; r < 2; r++) {
       int pick = 0;
@@ -80,19 +93,6 @@ static void on_tree_event(glp_tree *tree, void *info) {
   }
 }
 
-static double now_seconds(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int milliseconds_left(double deadline) {
-  double left = deadline - now_seconds();
-  if (left < 0.001)
-    return 1;
-  return left > 2e6 ? 2000000000 : (int)(left * 1000.0);
-}
-
 /* Silences GLPK's terminal output: the run prints its own summary. */
 static int quiet(void *info, const char *text) {
   (void)info;
@@ -100,91 +100,365 @@ static int quiet(void *info, const char *text) {
   return 1;
 }
 
-/* Solves one tier.  On return, x holds the best solution (all columns) and
- * *value, *bound the tier's objective and best bound.  Returns 1 when an
- * integer solution exists, 0 when the tier is infeasible; *optimal tells
- * whether it is proven optimal (within mip_gap). */
-static int solve_tier(bp_model *m, bp_tier tier, const double *start,
-                      double deadline, double mip_gap, double *x,
-                      double *value, double *bound, int *optimal,
-                      int *timed_out, double combine_weight) {
+/* ------------------------------------------------------------------ */
+/* Column generation (models/formulation.md §8)                        */
+/* ------------------------------------------------------------------ */
+
+/* At the annual and national sizes there are millions of eligible pairs;
+ * the model gets an x column only for those that may matter.  Every row is
+ * in the model from the start (model_build.c), so the LP duals price each
+ * missing pair exactly: its reduced cost.  Three facts make this exact:
+ *
+ *  1. LP bound.  Each household takes at most one unit (C1), so raising
+ *     the dual of its row by the best improving reduced cost among its
+ *     missing pairs makes every pair dual feasible.  Hence
+ *       bound = LP value + sum over households of that best improvement
+ *     bounds the full LP, and so every integer solution, at every pricing
+ *     round; when no pair improves it is the full LP's value.
+ *  2. Reduced-cost test.  At an optimal LP with duals y, any integer
+ *     solution that uses a missing pair i is worth at most LP value + d_i
+ *     (maximising; every other term of its value against the LP is <= 0).
+ *     So pairs with LP value + d_i below the incumbent's next step can be
+ *     left out: the restricted MIP's optimum is the full MIP's optimum once
+ *     every missing pair fails the test.
+ *  3. A stopped search keeps a valid bound: the larger of the restricted
+ *     tree's bound and LP value + the best d_i of the missing pairs. */
+
+typedef struct {
+  int maximise;     /**< the tier's direction */
+  int integral;     /**< the tier's value is an integer (tiers 1-3) */
+  double lp_value;  /**< the restricted LP's value (the full LP's when priced out) */
+  double lp_bound;  /**< a valid bound on the full LP (fact 1) */
+  int priced_out;   /**< no missing pair improves the LP */
+  int lp_optimal;
+} tier_lp;
+
+static double *row_duals(glp_prob *P) {
+  int rows = glp_get_num_rows(P);
+  double *dual = bp_alloc(((size_t)rows + 1) * sizeof *dual);
+  for (int r = 1; r <= rows; r++)
+    dual[r] = glp_get_row_dual(P, r);
+  return dual;
+}
+
+/* How much a missing pair improves the objective: its reduced cost, signed
+ * so that > 0 improves. */
+static double improvement(const bp_model *m, size_t i, const double *dual,
+                          int maximise, int *never) {
+  double d = bp_model_reduced_cost(m, i, dual, never);
+  return maximise ? d : -d;
+}
+
+typedef struct {
+  size_t candidate;
+  double gain;
+} priced_pair;
+
+/* Pricing rounds: solve the restricted LP, add for each household its few
+ * most improving missing pairs, until none improves or time is up. */
+static void generate_columns(bp_model *m, tier_lp *lp, double deadline,
+                             int trace) {
+  enum { PER_HOUSEHOLD = 4 };
+  const bp_derived *d = m->derived;
+  const bp_case *kase = m->kase;
   glp_prob *P = m->problem;
-  int n = glp_get_num_cols(P);
-  if (combine_weight > 0)
-    bp_model_set_waiting_permanent(m, combine_weight);
-  else
-    bp_model_set_objective(m, tier);
-  *timed_out = 0;
-
-  glp_smcp lp;
-  glp_init_smcp(&lp);
-  lp.msg_lev = GLP_MSG_OFF;
-  lp.tm_lim = milliseconds_left(deadline);
-  lp.presolve = GLP_OFF;
-  int ret = glp_simplex(P, &lp);
-  if (ret == GLP_ETMLIM)
-    *timed_out = 1;
-  int lp_status = glp_get_status(P);
-  double lp_bound = glp_get_obj_val(P);
-  if (ret == 0 && (lp_status == GLP_NOFEAS || lp_status == GLP_INFEAS) &&
-      !start)
-    return 0;
-
-  tier_search search = {.start = start,
-                        .first_decision = m->first_decision_col,
-                        .first_district = m->first_district_col,
-                        .last_district = m->last_district_col};
-  glp_iocp ip;
-  glp_init_iocp(&ip);
-  ip.msg_lev = GLP_MSG_OFF;
-  ip.presolve = GLP_OFF;
-  ip.cb_func = on_tree_event;
-  ip.cb_info = &search;
-  ip.mip_gap = mip_gap;
-  ip.tm_lim = milliseconds_left(deadline);
-  /* No cut generators and no feasibility pump: measured on the benchmark's
-   * M instance, they cost more time per node than they save (tier 1: 20 s
-   * with Gomory, MIR and clique cuts and the pump; 4 s without).  GLPK 5.0's
-   * cover cuts also abort on some of our models (glp_cov_init). */
-  if (lp_status == GLP_OPT || lp_status == GLP_FEAS || lp_status == GLP_UNBND) {
-    ret = glp_intopt(P, &ip);
-  } else if (start) {
-    ret = GLP_ETMLIM; /* no LP in time: keep the start */
-  } else {
-    ret = GLP_EFAIL;
+  lp->lp_optimal = 0;
+  lp->priced_out = 0;
+  lp->lp_bound = lp->maximise ? INFINITY : -INFINITY;
+  size_t *picked = bp_alloc((kase->n_households * PER_HOUSEHOLD + 1) * sizeof *picked);
+  for (int round = 1;; round++) {
+    glp_smcp smcp;
+    glp_init_smcp(&smcp);
+    smcp.msg_lev = GLP_MSG_OFF;
+    smcp.presolve = GLP_OFF;
+    smcp.tm_lim = milliseconds_left(deadline);
+    int ret = glp_simplex(P, &smcp);
+    if (ret != 0 || glp_get_status(P) != GLP_OPT)
+      break;
+    lp->lp_optimal = 1;
+    lp->lp_value = glp_get_obj_val(P);
+    double *dual = row_duals(P);
+    if (getenv("BOPLACE_CHECK_DUALS")) /* development check of the sign convention */
+      for (size_t k = 0; k < m->n_x; k++) {
+        int never;
+        double mine = bp_model_reduced_cost(m, m->x_candidate[k], dual, &never);
+        double glpk = glp_get_col_dual(P, m->col_of_candidate[m->x_candidate[k]]);
+        if (fabs(mine - glpk) > 1e-6)
+          fprintf(stderr, "reduced cost mismatch: column %d mine %g glpk %g\n",
+                  m->col_of_candidate[m->x_candidate[k]], mine, glpk);
+      }
+    double total_gain = 0.0;
+    size_t n_picked = 0;
+    for (size_t h = 0; h < kase->n_households; h++) {
+      priced_pair best[PER_HOUSEHOLD];
+      int n_best = 0;
+      double best_gain = 0.0;
+      for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1]; i++) {
+        if (m->col_of_candidate[i])
+          continue;
+        int never;
+        double gain = improvement(m, i, dual, lp->maximise, &never);
+        if (never || gain <= 1e-9)
+          continue;
+        if (gain > best_gain)
+          best_gain = gain;
+        /* keep the PER_HOUSEHOLD largest gains, smallest last */
+        if (n_best < PER_HOUSEHOLD || gain > best[n_best - 1].gain) {
+          int at = n_best < PER_HOUSEHOLD ? n_best++ : n_best - 1;
+          while (at > 0 && best[at - 1].gain < gain) {
+            best[at] = best[at - 1];
+            at--;
+          }
+          best[at] = (priced_pair){i, gain};
+        }
+      }
+      total_gain += best_gain;
+      for (int k = 0; k < n_best; k++)
+        picked[n_picked++] = best[k].candidate;
+    }
+    free(dual);
+    double bound = lp->maximise ? lp->lp_value + total_gain : lp->lp_value - total_gain;
+    if (lp->maximise ? bound < lp->lp_bound : bound > lp->lp_bound)
+      lp->lp_bound = bound;
+    if (trace)
+      fprintf(stderr, "boplace:   pricing round %d: LP %.9g, bound %.9g, %zu columns added (%zu in the model)\n",
+              round, lp->lp_value, lp->lp_bound, n_picked, m->n_x);
+    if (n_picked == 0) {
+      lp->priced_out = 1;
+      lp->lp_bound = lp->lp_value;
+      break;
+    }
+    bp_model_add_candidates(m, picked, n_picked);
+    if (stop_requested || milliseconds_left(deadline) <= 1)
+      break;
   }
-  if (ret == GLP_ETMLIM || ret == GLP_ESTOP)
-    *timed_out = 1;
-  if (ret == GLP_ESTOP)
-    ret = GLP_ETMLIM; /* stopped on request: keep the best found, as at a limit */
+  free(picked);
+}
 
-  int status = ret == GLP_ETMLIM || ret == 0 ? glp_mip_status(P) : GLP_UNDEF;
-  if (status == GLP_OPT || status == GLP_FEAS) {
-    for (int j = 1; j <= n; j++)
-      x[j] = glp_mip_col_val(P, j);
-  } else if (start) {
-    memcpy(x + 1, start + 1, (size_t)n * sizeof *x);
-    status = GLP_FEAS;
-  } else {
-    return status == GLP_NOFEAS ? 0 : -1;
+/* Fact 2: the missing pairs that could still be in a solution better than
+ * the incumbent (value) by at least `step`, given the last LP's duals.
+ * Returns how many; *best_gain is the largest improvement among all. */
+static size_t pairs_that_could_improve(const bp_model *m, const tier_lp *lp,
+                                       const double *dual, double value,
+                                       double step, size_t **out,
+                                       double *best_gain) {
+  const bp_derived *d = m->derived;
+  double need = lp->maximise ? value + step - lp->lp_value
+                             : lp->lp_value - (value - step);
+  size_t n = 0, capacity = 0;
+  *out = NULL;
+  *best_gain = 0.0;
+  for (size_t i = 0; i < d->n_candidates; i++) {
+    if (m->col_of_candidate[i])
+      continue;
+    int never;
+    double gain = improvement(m, i, dual, lp->maximise, &never);
+    if (never)
+      continue;
+    if (gain > *best_gain)
+      *best_gain = gain;
+    if (gain < need - 1e-7)
+      continue;
+    if (n == capacity) {
+      capacity = capacity ? 2 * capacity : 1024;
+      *out = bp_realloc(*out, capacity * sizeof **out);
+    }
+    (*out)[n++] = i;
   }
-  /* Binaries to exact 0/1: GLPK's values carry its integrality tolerance. */
+  return n;
+}
+
+/* The tier's solution as a full column vector (for GLPK's start and the
+ * checks), from the candidate of each household. */
+static double *columns_of(const bp_model *m, const int *chosen) {
+  int n = glp_get_num_cols(m->problem);
+  double *x = bp_alloc(((size_t)n + 1) * sizeof *x);
+  bp_model_complete(m, chosen, x);
+  return x;
+}
+
+/* Reads the candidate of each household from column values. */
+static void chosen_from(const bp_model *m, const double *x, int *chosen) {
+  for (size_t h = 0; h < m->kase->n_households; h++)
+    chosen[h] = -1;
+  for (size_t k = 0; k < m->n_x; k++) {
+    size_t i = m->x_candidate[k];
+    if (x[m->col_of_candidate[i]] > 0.5)
+      chosen[m->derived->candidates[i].household] = (int)i;
+  }
+}
+
+/* The value of the objective now set at a proposal. */
+static double objective_at(const bp_model *m, const int *chosen) {
+  double *x = columns_of(m, chosen);
+  int n = glp_get_num_cols(m->problem);
+  double value = 0.0;
   for (int j = 1; j <= n; j++)
-    if (glp_get_col_kind(P, j) != GLP_CV)
-      x[j] = round(x[j]);
-  *value = combine_weight > 0
-               ? combine_weight * bp_model_tier_value(m, BP_TIER_WAITING, x) +
-                     bp_model_tier_value(m, BP_TIER_PERMANENT, x)
-               : bp_model_tier_value(m, tier, x);
-  *optimal = status == GLP_OPT && !*timed_out;
-  if (*optimal)
-    *bound = *value;
-  else if (search.have_bound && fabs(search.bound) < 1e300)
-    *bound = search.bound; /* GLPK says +-DBL_MAX for a node not yet bounded */
-  else if (lp_status == GLP_OPT)
-    *bound = lp_bound; /* the LP relaxation: a valid bound */
-  else
-    *bound = NAN; /* no LP in time: nothing proven; the gap is unknown */
+    value += glp_get_obj_coef(m->problem, j) * x[j];
+  free(x);
+  return value;
+}
+
+/* Solves one tier (its objective already set) by column generation and
+ * branch-and-bound on the restricted model.  chosen holds a feasible
+ * proposal on entry (all columns in the model) and the best found on
+ * return.  Returns 1, or 0 when infeasible (only the locks can make it
+ * so), -1 when the solver failed. */
+static int solve_tier(bp_model *m, int *chosen, int have_start, double deadline,
+                      double mip_gap, double *value, double *bound,
+                      int *optimal, int *timed_out, int trace) {
+  glp_prob *P = m->problem;
+  tier_lp lp = {.maximise = glp_get_obj_dir(P) == GLP_MAX,
+                .integral = m->objective_tier != BP_TIER_SOFT};
+  *timed_out = 0;
+  *optimal = 0;
+  generate_columns(m, &lp, deadline, trace);
+  if (!lp.lp_optimal) {
+    if (glp_get_status(P) == GLP_NOFEAS && !have_start)
+      return 0;
+    if (!have_start)
+      return -1;
+    *timed_out = 1;
+    *value = objective_at(m, chosen);
+    *bound = NAN; /* no LP in time: nothing proven */
+    return 1;
+  }
+  if (!lp.priced_out)
+    *timed_out = 1;
+  double step = lp.integral ? 1.0 : 0.0;
+  double incumbent = have_start ? objective_at(m, chosen) : NAN;
+  double tree_bound = NAN;
+
+  for (int pass = 1;; pass++) {
+    /* Already as good as the bound allows?  Then no search is needed. */
+    if (have_start && lp.priced_out) {
+      double best_possible = lp.integral
+          ? (lp.maximise ? floor(lp.lp_bound + 1e-6) : ceil(lp.lp_bound - 1e-6))
+          : lp.lp_bound;
+      if (lp.maximise ? incumbent >= best_possible - 1e-9
+                      : incumbent <= best_possible + 1e-9 + mip_gap * fabs(incumbent)) {
+        *optimal = 1;
+        tree_bound = incumbent;
+        break;
+      }
+    }
+    double *start = have_start ? columns_of(m, chosen) : NULL;
+    tier_search search = {.start = start,
+                          .first_decision = m->first_decision_col,
+                          .last_decision = m->last_decision_col,
+                          .first_district = m->first_district_col,
+                          .last_district = m->last_district_col};
+    glp_iocp ip;
+    glp_init_iocp(&ip);
+    ip.msg_lev = GLP_MSG_OFF;
+    ip.presolve = GLP_OFF;
+    ip.cb_func = on_tree_event;
+    ip.cb_info = &search;
+    ip.mip_gap = mip_gap;
+    ip.tm_lim = milliseconds_left(deadline);
+    /* No cut generators and no feasibility pump: measured on the
+     * benchmark's M instance, they cost more time per node than they save
+     * (tier 1: 20 s with Gomory, MIR and clique cuts and the pump; 4 s
+     * without).  GLPK 5.0's cover cuts also abort on some of our models
+     * (glp_cov_init). */
+    int ret = glp_intopt(P, &ip);
+    free(start);
+    if (ret == GLP_ETMLIM || ret == GLP_ESTOP)
+      *timed_out = 1;
+    int status = ret == GLP_ETMLIM || ret == GLP_ESTOP || ret == 0
+                     ? glp_mip_status(P) : GLP_UNDEF;
+    if (status == GLP_OPT || status == GLP_FEAS) {
+      int n = glp_get_num_cols(P);
+      double *x = bp_alloc(((size_t)n + 1) * sizeof *x);
+      for (int j = 1; j <= n; j++)
+        x[j] = glp_mip_col_val(P, j);
+      int *found = bp_alloc((m->kase->n_households + 1) * sizeof *found);
+      chosen_from(m, x, found);
+      double v = objective_at(m, found);
+      if (!have_start || (lp.maximise ? v > incumbent + 1e-9 : v < incumbent - 1e-9)) {
+        memcpy(chosen, found, m->kase->n_households * sizeof *chosen);
+        incumbent = v;
+        have_start = 1;
+      }
+      free(found);
+      free(x);
+    } else if (status == GLP_NOFEAS && !have_start) {
+      return 0;
+    } else if (!have_start) {
+      return ret == GLP_ETMLIM || ret == GLP_ESTOP ? -1 : -1;
+    }
+    int restricted_optimal = status == GLP_OPT && ret == 0;
+    if (restricted_optimal)
+      tree_bound = incumbent;
+    else if (search.have_bound && fabs(search.bound) < 1e300)
+      tree_bound = search.bound;
+    else
+      tree_bound = lp.lp_value;
+    if (!restricted_optimal || !lp.priced_out)
+      break;
+    /* Fact 2: is the restricted optimum the full one? */
+    glp_smcp smcp;
+    glp_init_smcp(&smcp);
+    smcp.msg_lev = GLP_MSG_OFF;
+    smcp.presolve = GLP_OFF;
+    smcp.tm_lim = milliseconds_left(deadline);
+    if (glp_simplex(P, &smcp) != 0 || glp_get_status(P) != GLP_OPT) {
+      *timed_out = 1;
+      break;
+    }
+    lp.lp_value = glp_get_obj_val(P);
+    double *dual = row_duals(P);
+    size_t *more;
+    double best_gain;
+    double tolerance = lp.integral ? step : mip_gap * fabs(incumbent) + 1e-9;
+    size_t n_more = pairs_that_could_improve(m, &lp, dual, incumbent, tolerance,
+                                             &more, &best_gain);
+    free(dual);
+    if (trace)
+      fprintf(stderr, "boplace:   pass %d: restricted optimum %.9g; %zu missing pairs could still improve it\n",
+              pass, incumbent, n_more);
+    if (n_more == 0) {
+      *optimal = 1;
+      free(more);
+      break;
+    }
+    bp_model_add_candidates(m, more, n_more);
+    free(more);
+    /* The LP over the larger set stays optimal (the new columns do not
+     * improve it), but GLPK wants it solved again before branching. */
+    if (glp_simplex(P, &smcp) != 0 || glp_get_status(P) != GLP_OPT ||
+        milliseconds_left(deadline) <= 1 || stop_requested) {
+      *timed_out = 1;
+      break;
+    }
+  }
+  *value = incumbent;
+  if (*optimal) {
+    *bound = incumbent;
+  } else {
+    /* Fact 3: the tree's bound covers solutions inside the model, the LP
+     * bound with the missing pairs' gains those outside. */
+    double outside = lp.lp_bound;
+    if (lp.priced_out) {
+      double *dual = NULL;
+      if (glp_get_status(P) == GLP_OPT) {
+        dual = row_duals(P);
+        size_t *more;
+        double best_gain;
+        pairs_that_could_improve(m, &lp, dual, incumbent, INFINITY, &more, &best_gain);
+        free(more);
+        free(dual);
+        outside = lp.maximise ? lp.lp_value + best_gain : lp.lp_value - best_gain;
+      }
+    }
+    if (isnan(tree_bound))
+      *bound = outside;
+    else
+      *bound = lp.maximise ? fmax(tree_bound, fmin(outside, lp.lp_bound))
+                           : fmin(tree_bound, fmax(outside, lp.lp_bound));
+    if (lp.maximise ? *bound < incumbent : *bound > incumbent)
+      *bound = incumbent;
+  }
   return 1;
 }
 
@@ -201,8 +475,9 @@ static double relative_gap(double value, double bound) {
 static void soft_terms(const bp_model *m, const double *x, bp_solution *s) {
   const bp_case *kase = m->kase;
   const bp_policy *p = &kase->policy;
-  for (int i = 0; i < m->n_x; i++) {
-    if (x[i + 1] < 0.5)
+  for (size_t k = 0; k < m->n_x; k++) {
+    size_t i = m->x_candidate[k];
+    if (x[m->col_of_candidate[i]] < 0.5)
       continue;
     const bp_candidate *c = &m->derived->candidates[i];
     s->soft_travel += p->weights.travel * c->travel_hours;
@@ -253,20 +528,22 @@ static int feasible(bp_model *m) {
 static void explain_conflicting_locks(const bp_case *kase, bp_model *m,
                                       bp_diagnostics *diag) {
   const bp_derived *d = m->derived;
-  int *in_conflict = bp_calloc((size_t)m->n_x + 1, sizeof *in_conflict);
-  for (int i = 0; i < m->n_x; i++) {
+  /* Locked candidates always have a column (bp_model_build_restricted). */
+  int *in_conflict = bp_calloc(d->n_candidates + 1, sizeof *in_conflict);
+  for (size_t i = 0; i < d->n_candidates; i++) {
     if (!d->candidates[i].locked_place)
       continue;
-    glp_set_col_bnds(m->problem, i + 1, GLP_DB, 0.0, 1.0);
+    int col = m->col_of_candidate[i];
+    glp_set_col_bnds(m->problem, col, GLP_DB, 0.0, 1.0);
     if (feasible(m)) {
-      glp_set_col_bnds(m->problem, i + 1, GLP_FX, 1.0, 1.0);
+      glp_set_col_bnds(m->problem, col, GLP_FX, 1.0, 1.0);
       in_conflict[i] = 1;
     }
   }
   int n = 0;
-  for (int i = 0; i < m->n_x; i++)
+  for (size_t i = 0; i < d->n_candidates; i++)
     n += in_conflict[i];
-  for (int i = 0; i < m->n_x; i++) {
+  for (size_t i = 0; i < d->n_candidates; i++) {
     if (!in_conflict[i])
       continue;
     const bp_candidate *c = &d->candidates[i];
@@ -330,31 +607,77 @@ static double waiting_permanent_weight(const bp_case *kase, const bp_derived *d,
   return weight;
 }
 
+/* The pairs the restricted model starts with: each household's cheapest
+ * few (by their own soft cost), the hand method's proposal and the place
+ * locks (model_build.c adds those anyway).  Pricing adds the rest as the
+ * duals ask for them; this only decides where it starts. */
+static unsigned char *first_columns(const bp_derived *d, const int *greedy_chosen,
+                                    size_t n_households) {
+  enum { CHEAPEST = 12 };
+  unsigned char *active = bp_calloc(d->n_candidates + 1, 1);
+  size_t best[CHEAPEST];
+  for (size_t h = 0; h < n_households; h++) {
+    size_t first = d->first_candidate[h], last = d->first_candidate[h + 1];
+    if (last - first <= CHEAPEST) {
+      for (size_t i = first; i < last; i++)
+        active[i] = 1;
+    } else {
+      int n = 0;
+      for (size_t i = first; i < last; i++) {
+        double cost = d->candidates[i].pair_cost;
+        if (n == CHEAPEST && cost >= d->candidates[best[n - 1]].pair_cost)
+          continue;
+        int at = n < CHEAPEST ? n++ : n - 1;
+        while (at > 0 && d->candidates[best[at - 1]].pair_cost > cost) {
+          best[at] = best[at - 1];
+          at--;
+        }
+        best[at] = i;
+      }
+      for (int k = 0; k < n; k++)
+        active[best[k]] = 1;
+    }
+    if (greedy_chosen && greedy_chosen[h] >= 0)
+      active[greedy_chosen[h]] = 1;
+  }
+  return active;
+}
+
 /* The hand method's proposal as a start for tier 1, when it keeps every
- * row of the model (GLPK does not check a start; we do). */
-static double *greedy_start(const bp_case *kase, const bp_derived *d,
-                            const bp_model *m, int trace) {
+ * row of the model (GLPK does not check a start; we do).  Returns 1 and
+ * fills chosen when it can be used. */
+static int greedy_start(const bp_case *kase, const bp_derived *d, int *chosen,
+                        int *housed) {
   bp_solution g;
   bp_diagnostics scratch = {0};
-  double *x = NULL;
+  int ok = 0;
   if (bp_greedy(kase, d, &g, &scratch) == BP_OK && g.housed > 0) {
-    int n = glp_get_num_cols(m->problem);
-    x = bp_alloc(((size_t)n + 1) * sizeof *x);
-    bp_model_complete(m, g.candidate_of_household, x);
-    double violation = bp_model_violation(m, x);
-    if (violation > 1e-6) {
-      if (trace)
-        fprintf(stderr, "boplace: the greedy start breaks a row by %g; not used\n",
-                violation);
-      free(x);
-      x = NULL;
-    } else if (trace) {
-      fprintf(stderr, "boplace: greedy start houses %d\n", g.housed);
-    }
+    memcpy(chosen, g.candidate_of_household, kase->n_households * sizeof *chosen);
+    *housed = g.housed;
+    ok = 1;
   }
   bp_solution_free(&g);
   bp_diagnostics_free(&scratch);
-  return x;
+  return ok;
+}
+
+/* Does the proposal keep every row of the model?  The model may not have
+ * its pairs yet: they are added first. */
+static int keeps_every_row(bp_model *m, const int *chosen, int trace) {
+  size_t *list = bp_alloc((m->kase->n_households + 1) * sizeof *list);
+  size_t n = 0;
+  for (size_t h = 0; h < m->kase->n_households; h++)
+    if (chosen[h] >= 0)
+      list[n++] = (size_t)chosen[h];
+  bp_model_add_candidates(m, list, n);
+  free(list);
+  double *x = columns_of(m, chosen);
+  double violation = bp_model_violation(m, x);
+  free(x);
+  if (violation > 1e-6 && trace)
+    fprintf(stderr, "boplace: the greedy start breaks a row by %g; not used\n",
+            violation);
+  return violation <= 1e-6;
 }
 
 bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
@@ -362,10 +685,11 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
   memset(s, 0, sizeof *s);
   double started = now_seconds();
   double deadline = started + kase->policy.time_limit_s;
-  s->candidate_of_household =
-      bp_alloc((kase->n_households + 1) * sizeof *s->candidate_of_household);
-  for (size_t h = 0; h < kase->n_households; h++)
-    s->candidate_of_household[h] = -1;
+  size_t nh = kase->n_households;
+  s->candidate_of_household = bp_alloc((nh + 1) * sizeof *s->candidate_of_household);
+  int *chosen = s->candidate_of_household;
+  for (size_t h = 0; h < nh; h++)
+    chosen[h] = -1;
 
   /* BOPLACE_TRACE=1 prints each tier's progress to stderr (README:
    * "When a run is slow"); it changes nothing else. */
@@ -373,26 +697,34 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
   int trace = trace_env && *trace_env && strcmp(trace_env, "0") != 0;
   static const char *tier_names[] = {"housed", "waiting", "permanent", "soft"};
   glp_term_hook(quiet, NULL);
+
+  int greedy_housed = 0;
+  int have_start = greedy_start(kase, d, chosen, &greedy_housed);
+  unsigned char *active = first_columns(d, have_start ? chosen : NULL, nh);
   bp_model m;
-  bp_model_build(kase, d, 0, &m);
+  bp_model_build_restricted(kase, d, 0, active, &m);
+  free(active);
+  if (have_start && !keeps_every_row(&m, chosen, trace)) {
+    have_start = 0;
+    for (size_t h = 0; h < nh; h++)
+      chosen[h] = -1;
+  }
   if (trace)
-    fprintf(stderr, "boplace: model %d rows, %d columns (%d integer), %zu pairs, built in %.2f s\n",
+    fprintf(stderr, "boplace: model %d rows, %d columns (%d integer), %zu of %zu pairs, built in %.2f s; greedy start houses %d\n",
             glp_get_num_rows(m.problem), glp_get_num_cols(m.problem),
-            glp_get_num_int(m.problem), d->n_candidates, now_seconds() - started);
-  int n = glp_get_num_cols(m.problem);
-  double *x = bp_calloc((size_t)n + 1, sizeof *x);
-  double *start = greedy_start(kase, d, &m, trace);
+            glp_get_num_int(m.problem), m.n_x, d->n_candidates,
+            now_seconds() - started, have_start ? greedy_housed : 0);
   int all_optimal = 1;
   bp_status result = BP_OK;
 
   for (int t = 0; t < BP_TIER_COUNT; t++) {
     bp_tier tier = (bp_tier)t;
-    if (stop_requested && start) {
+    if (stop_requested && have_start) {
       /* Stopped: the later tiers keep the last tier's proposal unimproved. */
       all_optimal = 0;
       s->interrupted = 1;
-      memcpy(x, start, ((size_t)n + 1) * sizeof *x); /* the proposal kept */
-      s->tier_value[t] = bp_model_tier_value(&m, tier, start);
+      bp_model_set_objective(&m, tier);
+      s->tier_value[t] = objective_at(&m, chosen);
       s->tier_bound[t] = NAN;
       s->gap = NAN;
       continue;
@@ -402,9 +734,13 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
     double combine = tier == BP_TIER_WAITING
                          ? waiting_permanent_weight(kase, d, s->tier_value[0])
                          : 0.0;
-    int found = solve_tier(&m, tier, start, deadline,
-                           tier == BP_TIER_SOFT ? kase->policy.mip_gap : 0.0, x,
-                           &value, &bound, &optimal, &timed_out, combine);
+    if (combine > 0)
+      bp_model_set_waiting_permanent(&m, combine);
+    else
+      bp_model_set_objective(&m, tier);
+    int found = solve_tier(&m, chosen, have_start, deadline,
+                           tier == BP_TIER_SOFT ? kase->policy.mip_gap : 0.0,
+                           &value, &bound, &optimal, &timed_out, trace);
     if (found == 0) {
       /* Only the locks can make the model infeasible: with no place lock,
        * placing nobody keeps every rule. */
@@ -419,6 +755,8 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
       result = BP_FAILURE;
       break;
     }
+    have_start = 1;
+    double *x = columns_of(&m, chosen);
     if (combine > 0) {
       /* Tiers 2 and 3 were solved as one: split the value.  Since the
        * permanent count is below the weight, the waiting total is at most
@@ -433,12 +771,16 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
       tier = BP_TIER_PERMANENT;
       value = permanent;
       bound = optimal ? permanent : NAN;
+    } else {
+      value = bp_model_tier_value(&m, tier, x);
     }
+    free(x);
     if (trace)
-      fprintf(stderr, "boplace: tier %d (%s): value %.6g, bound %.6g, %s%s, %.2f s\n",
+      fprintf(stderr, "boplace: tier %d (%s): value %.9g, bound %.9g, %s%s, %.2f s, %zu columns\n",
               t + 1, tier_names[t], value, bound,
               optimal ? "optimal" : "not proven",
-              combine > 0 ? " (solved with tier 2)" : "", now_seconds() - started);
+              combine > 0 ? " (solved with tier 2)" : "", now_seconds() - started,
+              m.n_x);
     s->tier_value[t] = value;
     s->tier_bound[t] = bound;
     /* The run's gap is the widest of its tiers: a tier that stopped early
@@ -452,30 +794,28 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
       all_optimal = 0;
     if (tier != BP_TIER_SOFT)
       bp_model_fix_tier(&m, tier, value);
-    if (!start)
-      start = bp_alloc(((size_t)n + 1) * sizeof *start);
-    memcpy(start, x, ((size_t)n + 1) * sizeof *x);
   }
 
   if (result == BP_OK) {
     s->interrupted |= stop_requested != 0;
     s->status = all_optimal ? BP_SOLVE_OPTIMAL : BP_SOLVE_FEASIBLE;
-    for (int i = 0; i < m.n_x; i++) {
-      if (x[i + 1] < 0.5)
+    double *x = columns_of(&m, chosen);
+    for (size_t h = 0; h < nh; h++) {
+      if (chosen[h] < 0)
         continue;
-      const bp_candidate *c = &d->candidates[i];
-      s->candidate_of_household[c->household] = i;
       s->housed++;
-      s->housed_persons += bp_persons(&kase->households[c->household]);
+      s->housed_persons += bp_persons(&kase->households[h]);
     }
     soft_terms(&m, x, s);
+    free(x);
+  } else {
+    for (size_t h = 0; h < nh; h++)
+      chosen[h] = -1;
   }
   s->rows = glp_get_num_rows(m.problem);
   s->columns = glp_get_num_cols(m.problem);
   s->integer_columns = glp_get_num_int(m.problem);
   s->seconds = now_seconds() - started;
-  free(x);
-  free(start);
   bp_model_free(&m);
   glp_term_hook(NULL, NULL);
   return result;
