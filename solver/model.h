@@ -59,11 +59,12 @@ typedef struct {
    *  on (0 = none); solve.c branches on them first. */
   int first_decision_col, last_decision_col;
   /** The binaries w: household in an institution's district (model_build.c,
-   *  schools and daycares), columns first..last; solve.c branches on them
-   *  after z and y and before x. */
-  int first_district_col, last_district_col;
-  /** For each w column (index col - first_district_col): its household and
-   *  whether it is a school's (0) or a daycare's (1) district. */
+   *  schools and daycares), made with the first x column that needs one;
+   *  solve.c branches on them after z and y and before x.  For the k-th,
+   *  k < n_districts: its column, household, institution and whether it is
+   *  a school's (0) or a daycare's (1) district. */
+  size_t n_districts, district_capacity;
+  int *district_col;
   int *district_household;
   char *district_is_daycare;
   int *district_institution;

@@ -255,13 +255,13 @@ void bp_model_build_restricted(const bp_case *kase, const bp_derived *d,
    * children over w.  The LP is the same; what changes is branching: "does
    * this family go to this school's district" is one decision, where
    * branching on single units of the district would split the search among
-   * dozens of equivalent flats (solve.c branches on w before x). */
-  m->first_district_col = glp_get_num_cols(m->problem) + 1;
-  size_t district_capacity = 0;
+   * dozens of equivalent flats (solve.c branches on w before x).
+   *
+   * A w and its row are made with the first x column that needs them
+   * (add_candidate): at the annual size most (household, school) pairs
+   * never get a column, and making them all would triple the LP.  Here only
+   * the counts are made, sized by every household that could come. */
   size_t n_slots[2] = {kase->n_schools, kase->n_daycares};
-  size_t *first[2];   /* per institution: its w in members/coef, CSR */
-  int *w_cols[2];
-  double *w_children[2];
   for (int daycare = 0; daycare <= 1; daycare++) {
     size_t n_inst = n_slots[daycare];
     const bp_institution *inst = daycare ? kase->daycares : kase->schools;
@@ -269,15 +269,11 @@ void bp_model_build_restricted(const bp_case *kase, const bp_derived *d,
      * (12,000 households, ~1,600 institutions) it is ~80 MB. */
     m->district_row[daycare] = bp_calloc(kase->n_households * n_inst + 1,
                                          sizeof *m->district_row[daycare]);
-    int *cur_w = bp_alloc((n_inst + 1) * sizeof *cur_w);
-    int *cur_row = bp_alloc((n_inst + 1) * sizeof *cur_row);
+    long *children_possible = bp_calloc(n_inst + 1, sizeof *children_possible);
+    size_t *members = bp_calloc(n_inst + 1, sizeof *members);
     int *stamp = bp_alloc((n_inst + 1) * sizeof *stamp);
     for (size_t i = 0; i <= n_inst; i++)
       stamp[i] = -1;
-    /* w's in creation order, with their institution, then bucketed. */
-    size_t n_w = 0, cap_w = 64;
-    int *w_col = bp_alloc(cap_w * sizeof *w_col), *w_inst = bp_alloc(cap_w * sizeof *w_inst);
-    double *w_kids = bp_alloc(cap_w * sizeof *w_kids);
     for (size_t h = 0; h < kase->n_households; h++) {
       const bp_household *hh = &kase->households[h];
       int children = daycare ? hh->children_0_5 : hh->children_6_16;
@@ -286,86 +282,26 @@ void bp_model_build_restricted(const bp_case *kase, const bp_derived *d,
       for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1]; i++) {
         const bp_area *area = &kase->areas[kase->units[d->candidates[i].unit].area];
         int served = daycare ? area->daycare : area->school;
-        if (served < 0)
+        if (served < 0 || stamp[served] == (int)h)
           continue;
-        if (stamp[served] != (int)h) { /* a new (household, institution) */
-          stamp[served] = (int)h;
-          cur_w[served] = add_col(&b, GLP_BV, GLP_DB, 0.0, 1.0,
-                                  NAME(&b, name, "w[%s,%s]", hh->id, inst[served].id));
-          cur_row[served] = add_row(&b, GLP_FX, 0.0, 0.0,
-                                    NAME(&b, name, "def_w[%s,%s]", hh->id,
-                                         inst[served].id));
-          put(&b.matrix, cur_row[served], cur_w[served], 1.0);
-          if (n_w == cap_w) {
-            cap_w *= 2;
-            w_col = bp_realloc(w_col, cap_w * sizeof *w_col);
-            w_inst = bp_realloc(w_inst, cap_w * sizeof *w_inst);
-            w_kids = bp_realloc(w_kids, cap_w * sizeof *w_kids);
-          }
-          w_col[n_w] = cur_w[served];
-          w_inst[n_w] = served;
-          w_kids[n_w++] = children;
-          size_t slot = (size_t)(cur_w[served] - m->first_district_col);
-          if (slot >= district_capacity) {
-            district_capacity = 2 * slot + 64;
-            m->district_household = bp_realloc(m->district_household,
-                district_capacity * sizeof *m->district_household);
-            m->district_institution = bp_realloc(m->district_institution,
-                district_capacity * sizeof *m->district_institution);
-            m->district_is_daycare = bp_realloc(m->district_is_daycare,
-                district_capacity * sizeof *m->district_is_daycare);
-          }
-          m->district_household[slot] = (int)h;
-          m->district_institution[slot] = served;
-          m->district_is_daycare[slot] = (char)daycare;
-        }
-        m->district_row[daycare][h * n_inst + (size_t)served] = cur_row[served];
+        stamp[served] = (int)h; /* a new (household, institution) */
+        children_possible[served] += children;
+        members[served]++;
       }
     }
-    first[daycare] = bp_calloc(n_inst + 2, sizeof *first[daycare]);
-    for (size_t k = 0; k < n_w; k++)
-      first[daycare][w_inst[k] + 1]++;
-    for (size_t s = 0; s < n_inst; s++)
-      first[daycare][s + 1] += first[daycare][s];
-    w_cols[daycare] = bp_alloc((n_w + 1) * sizeof *w_cols[daycare]);
-    w_children[daycare] = bp_alloc((n_w + 1) * sizeof *w_children[daycare]);
-    size_t *fill = bp_alloc((n_inst + 1) * sizeof *fill);
-    memcpy(fill, first[daycare], (n_inst + 1) * sizeof *fill);
-    for (size_t k = 0; k < n_w; k++) {
-      size_t at = fill[w_inst[k]]++;
-      w_cols[daycare][at] = w_col[k];
-      w_children[daycare][at] = w_kids[k];
-    }
-    free(fill);
-    free(w_col);
-    free(w_inst);
-    free(w_kids);
-    free(cur_w);
-    free(cur_row);
-    free(stamp);
-  }
-  m->last_district_col = glp_get_num_cols(m->problem);
-  for (int daycare = 0; daycare <= 1; daycare++) {
-    size_t n_inst = n_slots[daycare];
-    const bp_institution *inst = daycare ? kase->daycares : kase->schools;
     bp_model_count *out = bp_calloc(n_inst + 1, sizeof *out);
     for (size_t s = 0; s < n_inst; s++) {
-      size_t lo = first[daycare][s], hi = first[daycare][s + 1];
-      long children_possible = 0;
-      for (size_t k = lo; k < hi; k++)
-        children_possible += (long)w_children[daycare][k];
       int room = daycare ? d->daycare_bilingual_room[s]
                          : d->school_bilingual_room[s];
       double cap = daycare ? d->daycare_cap[s] : d->school_cap[s];
-      int bound = children_possible < INT_MAX ? (int)children_possible : INT_MAX;
+      int bound = children_possible[s] < INT_MAX ? (int)children_possible[s] : INT_MAX;
       build_count(&b, &out[s], daycare ? "beta_d" : "beta_s", inst[s].id,
                   inst[s].bilingual, inst[s].enrolled, cap, room,
-                  inst[s].free_seats, w_cols[daycare] + lo,
-                  w_children[daycare] + lo, hi - lo, bound);
+                  inst[s].free_seats, NULL, NULL, members[s], bound);
     }
-    free(first[daycare]);
-    free(w_cols[daycare]);
-    free(w_children[daycare]);
+    free(children_possible);
+    free(members);
+    free(stamp);
     if (daycare)
       m->daycares = out;
     else
@@ -535,6 +471,51 @@ static double objective_coef(const bp_model *m, size_t i) {
   return tier_coef(m, m->objective_tier, i);
 }
 
+/* The w of household h in an institution's district, with its defining row
+ * w - sum x = 0 and its children in the institution's count, unless it is
+ * there already. */
+static void make_district(bp_model *m, int h, int daycare, int inst) {
+  const bp_case *k = m->kase;
+  size_t n_inst = daycare ? k->n_daycares : k->n_schools;
+  int *row = &m->district_row[daycare][(size_t)h * n_inst + (size_t)inst];
+  if (*row)
+    return;
+  const bp_household *hh = &k->households[h];
+  const bp_model_count *count = daycare ? &m->daycares[inst] : &m->schools[inst];
+  int children = daycare ? hh->children_0_5 : hh->children_6_16;
+  *row = glp_add_rows(m->problem, 1);
+  glp_set_row_bnds(m->problem, *row, GLP_FX, 0.0, 0.0);
+  int col = glp_add_cols(m->problem, 1);
+  glp_set_col_kind(m->problem, col, GLP_BV);
+  if (m->with_names) {
+    char name[160];
+    const char *inst_id = daycare ? k->daycares[inst].id : k->schools[inst].id;
+    snprintf(name, sizeof name, "def_w[%s,%s]", hh->id, inst_id);
+    glp_set_row_name(m->problem, *row, name);
+    snprintf(name, sizeof name, "w[%s,%s]", hh->id, inst_id);
+    glp_set_col_name(m->problem, col, name);
+  }
+  int ind[3] = {0, *row, count->def_row};
+  double val[3] = {0, 1.0, -(double)children};
+  glp_set_mat_col(m->problem, col, count->def_row ? 2 : 1, ind, val);
+  if (m->n_districts == m->district_capacity) {
+    m->district_capacity = 2 * m->district_capacity + 64;
+    m->district_col = bp_realloc(m->district_col,
+                                 m->district_capacity * sizeof *m->district_col);
+    m->district_household = bp_realloc(m->district_household,
+        m->district_capacity * sizeof *m->district_household);
+    m->district_institution = bp_realloc(m->district_institution,
+        m->district_capacity * sizeof *m->district_institution);
+    m->district_is_daycare = bp_realloc(m->district_is_daycare,
+        m->district_capacity * sizeof *m->district_is_daycare);
+  }
+  size_t slot = m->n_districts++;
+  m->district_col[slot] = col;
+  m->district_household[slot] = h;
+  m->district_institution[slot] = inst;
+  m->district_is_daycare[slot] = (char)daycare;
+}
+
 size_t bp_model_add_candidates(bp_model *m, const size_t *list, size_t n) {
   if (m->n_x + n > m->x_capacity) {
     m->x_capacity = 2 * (m->n_x + n) + 64;
@@ -549,6 +530,15 @@ size_t bp_model_add_candidates(bp_model *m, const size_t *list, size_t n) {
       continue;
     const bp_candidate *c = &m->derived->candidates[i];
     int never;
+    candidate_column(m, i, ind, val, &never);
+    if (never && !c->locked_place)
+      continue; /* can never be chosen: no column */
+    const bp_household *hh = &m->kase->households[c->household];
+    const bp_area *area = &m->kase->areas[m->kase->units[c->unit].area];
+    if (hh->children_6_16 > 0 && area->school >= 0)
+      make_district(m, c->household, 0, area->school);
+    if (hh->children_0_5 > 0 && area->daycare >= 0)
+      make_district(m, c->household, 1, area->daycare);
     int len = candidate_column(m, i, ind, val, &never);
     if (never) {
       if (!c->locked_place)
@@ -594,6 +584,21 @@ double bp_model_reduced_cost(const bp_model *m, size_t i, const double *dual,
   double reduced = objective_coef(m, i);
   for (int t = 1; t <= len; t++)
     reduced -= val[t] * dual[ind[t]];
+  /* A w not made yet: price its row at the dual that makes the w column
+   * itself dual feasible, children times its count's row dual, which is
+   * the same as x entering the count directly. */
+  const bp_case *k = m->kase;
+  const bp_candidate *c = &m->derived->candidates[i];
+  const bp_household *hh = &k->households[c->household];
+  const bp_area *area = &k->areas[k->units[c->unit].area];
+  if (hh->children_6_16 > 0 && area->school >= 0 &&
+      !m->district_row[0][(size_t)c->household * k->n_schools + (size_t)area->school] &&
+      m->schools[area->school].def_row)
+    reduced += hh->children_6_16 * dual[m->schools[area->school].def_row];
+  if (hh->children_0_5 > 0 && area->daycare >= 0 &&
+      !m->district_row[1][(size_t)c->household * k->n_daycares + (size_t)area->daycare] &&
+      m->daycares[area->daycare].def_row)
+    reduced += hh->children_0_5 * dual[m->daycares[area->daycare].def_row];
   return reduced;
 }
 
@@ -709,6 +714,7 @@ void bp_model_free(bp_model *m) {
   free(m->daycares);
   free(m->group_area_col);
   free(m->cluster_col);
+  free(m->district_col);
   free(m->district_household);
   free(m->district_institution);
   free(m->district_is_daycare);
@@ -780,8 +786,8 @@ void bp_model_complete(const bp_model *m, const int *chosen, double *x) {
       x[m->group_area_col[g * na + (size_t)group_area[g]]] = 1.0;
   double *children[2] = {bp_calloc(k->n_schools + 1, sizeof(double)),
                          bp_calloc(k->n_daycares + 1, sizeof(double))};
-  for (int j = m->first_district_col; j > 0 && j <= m->last_district_col; j++) {
-    size_t slot = (size_t)(j - m->first_district_col);
+  for (size_t slot = 0; slot < m->n_districts; slot++) {
+    int j = m->district_col[slot];
     int h = m->district_household[slot], daycare = m->district_is_daycare[slot];
     int inst = m->district_institution[slot];
     if (chosen[h] < 0)

@@ -45,7 +45,8 @@ static int milliseconds_left(double deadline) {
 
 typedef struct {
   int first_decision, last_decision; /**< columns of z and y */
-  int first_district, last_district; /**< columns of w */
+  const int *district_cols; /**< columns of w */
+  size_t n_districts;
   const double *start; /**< a feasible solution to hand GLPK, or NULL */
   int start_given;
   double bound;        /**< best bound seen in the tree */
@@ -66,12 +67,15 @@ static void on_tree_event(glp_tree *tree, void *info) {
    * choice would branch on x and spread the search thin. */
   if (glp_ios_reason(tree) == GLP_IBRANCH) {
     glp_prob *P = glp_ios_get_prob(tree);
-    int ranges[2][2] = {{s->first_decision, s->last_decision},
-                        {s->first_district, s->last_district}};
     for (int r = 0; r < 2; r++) {
       int pick = 0;
       double best_frac = 0.0;
-      for (int j = ranges[r][0]; j > 0 && j <= ranges[r][1]; j++) {
+      size_t n = r == 0 ? (size_t)(s->first_decision > 0
+                                       ? s->last_decision - s->first_decision + 1
+                                       : 0)
+                        : s->n_districts;
+      for (size_t k = 0; k < n; k++) {
+        int j = r == 0 ? s->first_decision + (int)k : s->district_cols[k];
         if (glp_get_col_kind(P, j) != GLP_BV || !glp_ios_can_branch(tree, j))
           continue;
         double v = glp_get_col_prim(P, j), frac = fmin(v - floor(v), ceil(v) - v);
@@ -346,8 +350,8 @@ static int solve_tier(bp_model *m, int *chosen, int have_start, double deadline,
     tier_search search = {.start = start,
                           .first_decision = m->first_decision_col,
                           .last_decision = m->last_decision_col,
-                          .first_district = m->first_district_col,
-                          .last_district = m->last_district_col};
+                          .district_cols = m->district_col,
+                          .n_districts = m->n_districts};
     glp_iocp ip;
     glp_init_iocp(&ip);
     ip.msg_lev = GLP_MSG_OFF;
@@ -613,21 +617,28 @@ static double waiting_permanent_weight(const bp_case *kase, const bp_derived *d,
  * duals ask for them; this only decides where it starts. */
 static unsigned char *first_columns(const bp_derived *d, const int *greedy_chosen,
                                     size_t n_households) {
-  enum { CHEAPEST = 12 };
+  enum { MOST = 12 };
+  /* BOPLACE_FIRST_COLUMNS=n starts from fewer (the tests use 0 and 1, so
+   * that pricing, not the start, has to find the optimum); it changes the
+   * path, never the optimum. */
+  int cheapest = MOST;
+  const char *env = getenv("BOPLACE_FIRST_COLUMNS");
+  if (env && *env >= '0' && *env <= '9' && atoi(env) < MOST)
+    cheapest = atoi(env);
   unsigned char *active = bp_calloc(d->n_candidates + 1, 1);
-  size_t best[CHEAPEST];
+  size_t best[MOST];
   for (size_t h = 0; h < n_households; h++) {
     size_t first = d->first_candidate[h], last = d->first_candidate[h + 1];
-    if (last - first <= CHEAPEST) {
+    if (last - first <= (size_t)cheapest) {
       for (size_t i = first; i < last; i++)
         active[i] = 1;
     } else {
       int n = 0;
       for (size_t i = first; i < last; i++) {
         double cost = d->candidates[i].pair_cost;
-        if (n == CHEAPEST && cost >= d->candidates[best[n - 1]].pair_cost)
+        if (n == cheapest && (n == 0 || cost >= d->candidates[best[n - 1]].pair_cost))
           continue;
-        int at = n < CHEAPEST ? n++ : n - 1;
+        int at = n < cheapest ? n++ : n - 1;
         while (at > 0 && d->candidates[best[at - 1]].pair_cost > cost) {
           best[at] = best[at - 1];
           at--;
