@@ -41,23 +41,32 @@ typedef struct {
    *  [household * institutions + institution] (school 0, daycare 1), and
    *  (C11) per [member_slot[h] * n_areas + area] for group members
    *  (member_slot -1 = not in a group; a row of -1: the group cannot all
-   *  live there, so the member's x there is never created). */
+   *  live there, so the member's x there is never created; 0: z and the
+   *  rows are not made yet, see bp_model_reduced_cost). */
   int *household_row, *unit_row, *building_row;
+  /** (C2) and (C8) are made when a unit's (building's) x columns outnumber
+   *  its limit; until then the row cannot bind and prices at 0.  Chains of
+   *  x indices + 1 per unit and building, with their lengths. */
+  size_t *unit_first_x, *x_next_in_unit, *unit_columns;
+  size_t *building_first_x, *x_next_in_building, *building_columns;
   int *district_row[2];
   int *member_slot, *member_area_row;
   /** The objective now set: a tier, or waiting and permanent combined
    *  with waiting_weight > 0. */
   bp_tier objective_tier;
   double waiting_weight;
+  int spread_cuts_added;    /**< (C13) is in (bp_model_add_spread_cuts) */
   bp_model_count *areas;    /**< per area */
   bp_model_count *schools;  /**< per school */
   bp_model_count *daycares; /**< per daycare */
-  int *group_area_col;      /**< z: [g * n_areas + a], 0 = not in the model */
+  int *group_area_col;      /**< z: [g * n_areas + a], 0 = not in the model (yet) */
+  int *group_row;           /**< (C10) per group, 0 = none */
   int *cluster_col;         /**< y: per area, 0 = not in the model */
   int tier_row[BP_TIER_COUNT]; /**< row of (C15) fixing a tier, 0 = none */
-  /** The binaries of the big decisions, z and y, are the columns from here
-   *  on (0 = none); solve.c branches on them first. */
-  int first_decision_col, last_decision_col;
+  /** The binaries of the big decisions, y and z (solve.c branches on them
+   *  first), in the order they were made. */
+  int *decision_cols;
+  size_t n_decisions, decision_capacity;
   /** The binaries w: household in an institution's district (model_build.c,
    *  schools and daycares), made with the first x column that needs one;
    *  solve.c branches on them after z and y and before x.  For the k-th,
@@ -75,12 +84,17 @@ typedef struct {
 void bp_model_build(const bp_case *kase, const bp_derived *derived,
                     int with_names, bp_model *model);
 /** The same model with x columns only for the candidates i with active[i]
- *  (and the place-locked): a restricted master for column generation.
+ *  (and the place-locked), and without (C13) until bp_model_add_spread_cuts:
+ *  a restricted master for column generation.
  *  Every row is there, so the LP duals price the missing columns exactly
  *  (bp_model_reduced_cost). */
 void bp_model_build_restricted(const bp_case *kase, const bp_derived *derived,
                                int with_names, const unsigned char *active,
                                bp_model *model);
+/** Adds (C13), the secant cuts that make t the spread penalty.  Only the
+ *  soft tier needs them (t has no cost before), so the restricted model
+ *  goes without them until then; bp_model_build adds them at once. */
+void bp_model_add_spread_cuts(bp_model *model);
 /** Gives the listed candidates their x columns (those without one), with
  *  their coefficients in every row and in the objective now set.  Returns
  *  how many columns were added. */
@@ -89,9 +103,12 @@ size_t bp_model_add_candidates(bp_model *model, const size_t *list, size_t n);
  *  the objective now set, with dual[1..rows] the rows' LP duals.  A
  *  maximisation improves with a column whose reduced cost is > 0, a
  *  minimisation with one < 0.  Sets *never (and returns 0) for a candidate
- *  that can never be chosen. */
+ *  that can never be chosen.  Sets *group_pending for a group member in an
+ *  area whose z is not made yet: the cost then leaves out (C11), and the
+ *  member can only come with z and the other members (solve.c prices the
+ *  group as a whole). */
 double bp_model_reduced_cost(const bp_model *model, size_t i, const double *dual,
-                             int *never);
+                             int *never, int *group_pending);
 void bp_model_free(bp_model *model);
 
 /** Sets the objective and direction of a tier (formulation.md §6). */

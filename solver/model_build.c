@@ -82,6 +82,16 @@ static int add_col(builder *b, int kind, int type, double lower, double upper,
 
 static double tier_coef(const bp_model *m, bp_tier tier, size_t i);
 
+/* The binaries of the big decisions, y and z: solve.c branches on them first. */
+static void add_decision(bp_model *m, int col) {
+  if (m->n_decisions == m->decision_capacity) {
+    m->decision_capacity = 2 * m->decision_capacity + 64;
+    m->decision_cols = bp_realloc(m->decision_cols,
+                                  m->decision_capacity * sizeof *m->decision_cols);
+  }
+  m->decision_cols[m->n_decisions++] = col;
+}
+
 double bp_spread_penalty(int count, int total, int added) {
   double after = (double)count + added, all = (double)total + added;
   double now = total > 0 ? (double)count * count / total : 0.0;
@@ -122,17 +132,10 @@ static void build_count(builder *b, bp_model_count *out, const char *what,
   if (bound <= 0)
     return;
 
-  /* (C13) t >= f(j) + (f(j+1) - f(j)) (k - j), j = 0..bound-1. */
+  /* (C13) is added by bp_model_add_spread_cuts: only the soft tier needs
+   * it, and at the annual size it is a tenth of the rows. */
   out->spread_col = add_col(b, GLP_CV, GLP_LO, 0.0, 0.0,
                             NAME(b, name, "t_%s[%s]", what, id));
-  for (int j = 0; j < bound; j++) {
-    double fj = bp_spread_penalty(count, total, j);
-    double slope = bp_spread_penalty(count, total, j + 1) - fj;
-    int row = add_row(b, GLP_LO, fj - slope * j, 0.0,
-                      NAME(b, name, "C13_%s[%s,%d]", what, id, j));
-    put(&b->matrix, row, out->spread_col, 1.0);
-    put(&b->matrix, row, out->count_col, -slope);
-  }
 
   /* (C14) o >= excess(k) - max(0, excess(0)), excess(k) = e0 + k (1 - theta c):
    * how far the count is above theta * cap, measured against today. */
@@ -151,6 +154,41 @@ static void build_count(builder *b, bp_model_count *out, const char *what,
 void bp_model_build(const bp_case *kase, const bp_derived *d, int with_names,
                     bp_model *m) {
   bp_model_build_restricted(kase, d, with_names, NULL, m);
+  bp_model_add_spread_cuts(m);
+}
+
+/* (C13) for one count: t >= f(j) + (f(j+1) - f(j)) (k - j), j = 0..bound-1. */
+static void add_secants(bp_model *m, const bp_model_count *c, const char *what,
+                        const char *id) {
+  if (!c->spread_col)
+    return;
+  char name[160];
+  for (int j = 0; j < c->bound; j++) {
+    double fj = bp_spread_penalty(c->base_count, c->base_total, j);
+    double slope = bp_spread_penalty(c->base_count, c->base_total, j + 1) - fj;
+    int row = glp_add_rows(m->problem, 1);
+    glp_set_row_bnds(m->problem, row, GLP_LO, fj - slope * j, 0.0);
+    if (m->with_names) {
+      snprintf(name, sizeof name, "C13_%s[%s,%d]", what, id, j);
+      glp_set_row_name(m->problem, row, name);
+    }
+    int ind[3] = {0, c->spread_col, c->count_col};
+    double val[3] = {0, 1.0, -slope};
+    glp_set_mat_row(m->problem, row, 2, ind, val);
+  }
+}
+
+void bp_model_add_spread_cuts(bp_model *m) {
+  if (m->spread_cuts_added)
+    return;
+  m->spread_cuts_added = 1;
+  const bp_case *k = m->kase;
+  for (size_t a = 0; a < k->n_areas; a++)
+    add_secants(m, &m->areas[a], "k", k->areas[a].id);
+  for (size_t s = 0; s < k->n_schools; s++)
+    add_secants(m, &m->schools[s], "beta_s", k->schools[s].id);
+  for (size_t s = 0; s < k->n_daycares; s++)
+    add_secants(m, &m->daycares[s], "beta_d", k->daycares[s].id);
 }
 
 void bp_model_build_restricted(const bp_case *kase, const bp_derived *d,
@@ -197,29 +235,14 @@ void bp_model_build_restricted(const bp_case *kase, const bp_derived *d,
     unit_members[by_unit[d->candidates[i].unit + 1]++] = (int)i;
   /* now unit u's candidates are unit_members[by_unit[u] .. by_unit[u+1]) */
 
-  /* (C2) each unit at most places households. */
-  for (size_t u = 0; u < nu; u++) {
-    if (by_unit[u] == by_unit[u + 1])
-      continue;
-    m->unit_row[u] = add_row(&b, GLP_UP, 0.0, (double)kase->units[u].places,
-                             NAME(&b, name, "C2[%s]", kase->units[u].id));
-  }
-
-  /* (C8) at most max_new_per_building in one building. */
-  if (p->max_new_per_building > 0) {
-    for (size_t bi = 0; bi < kase->n_buildings; bi++) {
-      int row = 0;
-      for (size_t u = 0; u < nu; u++) {
-        if (kase->units[u].building_index != (int)bi ||
-            by_unit[u] == by_unit[u + 1])
-          continue;
-        if (!row)
-          row = add_row(&b, GLP_UP, 0.0, (double)p->max_new_per_building,
-                        NAME(&b, name, "C8[%s]", kase->buildings[bi].name));
-      }
-      m->building_row[bi] = row;
-    }
-  }
+  /* (C2) and (C8) are made when a unit (building) gets more x columns than
+   * it has places (than max_new_per_building): until then they cannot be
+   * broken, and most of the 15,000 units of an annual plan never get there
+   * (add_limits). */
+  m->unit_first_x = bp_calloc(nu + 1, sizeof *m->unit_first_x);
+  m->unit_columns = bp_calloc(nu + 1, sizeof *m->unit_columns);
+  m->building_first_x = bp_calloc(kase->n_buildings + 1, sizeof *m->building_first_x);
+  m->building_columns = bp_calloc(kase->n_buildings + 1, sizeof *m->building_columns);
 
   /* Members of each area, school and daycare count: their x columns with
    * coefficient 1 (areas) or the children (schools, daycares). */
@@ -309,8 +332,6 @@ void bp_model_build_restricted(const bp_case *kase, const bp_derived *d,
   }
   free(seen);
 
-  /* From here on, only the binaries of the big decisions (y, z). */
-  m->first_decision_col = glp_get_num_cols(m->problem) + 1;
 
   /* (C9) min_cluster: an area with no newcomers today gets none or >= m. */
   m->cluster_col = bp_calloc(na + 1, sizeof *m->cluster_col);
@@ -322,6 +343,7 @@ void bp_model_build_restricted(const bp_case *kase, const bp_derived *d,
       int y = add_col(&b, GLP_BV, GLP_DB, 0.0, 1.0,
                       NAME(&b, name, "y[%s]", kase->areas[a].id));
       m->cluster_col[a] = y;
+      add_decision(m, y);
       int low = add_row(&b, GLP_LO, 0.0, 0.0,
                         NAME(&b, name, "C9a[%s]", kase->areas[a].id));
       put(&b.matrix, low, k->count_col, 1.0);
@@ -335,6 +357,7 @@ void bp_model_build_restricted(const bp_case *kase, const bp_derived *d,
 
   /* (C10)-(C11) groups: all members in one area, or none. */
   m->group_area_col = bp_calloc(kase->n_groups * na + 1, sizeof *m->group_area_col);
+  m->group_row = bp_calloc(kase->n_groups + 1, sizeof *m->group_row);
   m->member_slot = bp_alloc((nh + 1) * sizeof *m->member_slot);
   size_t n_members = 0;
   for (size_t h = 0; h < nh; h++) {
@@ -362,37 +385,20 @@ void bp_model_build_restricted(const bp_case *kase, const bp_derived *d,
         }
       }
     }
-    int choice_row = add_row(&b, GLP_UP, 0.0, 1.0,
-                             NAME(&b, name, "C10[%s]", group->id));
-    for (size_t a = 0; a < na; a++) {
-      if (in_area[a] == group->n_members) {
-        int z = add_col(&b, GLP_BV, GLP_DB, 0.0, 1.0,
-                        NAME(&b, name, "z[%s,%s]", group->id, kase->areas[a].id));
-        m->group_area_col[g * na + a] = z;
-        put(&b.matrix, choice_row, z, 1.0);
-      }
-    }
-    /* (C11) rows, one per member and area with a z; where there is no z
-     * the group cannot all live in the area and the member's x there must
-     * be 0 (BP_NO_ROW: such candidates never get a column, except under a
-     * place lock, see add_candidate). */
+    /* z_ga and the members' (C11) rows are made with the first member
+     * column in area a (make_group_area): at the annual size making them
+     * all would be half the rows.  Where not every member has a candidate
+     * the group cannot all live, and the members' x there must be 0
+     * (BP_NO_ROW: such candidates never get a column, except under a place
+     * lock, see bp_model_add_candidates). */
+    m->group_row[g] = add_row(&b, GLP_UP, 0.0, 1.0,
+                              NAME(&b, name, "C10[%s]", group->id));
     for (int k = 0; k < group->n_members; k++) {
-      int h = group->members[k];
-      int *rows = &m->member_area_row[(size_t)m->member_slot[h] * na];
+      int *rows = &m->member_area_row[(size_t)m->member_slot[group->members[k]] * na];
       for (size_t a = 0; a < na; a++)
-        rows[a] = m->group_area_col[g * na + a] ? 0 : BP_NO_ROW;
-      for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1]; i++) {
-        int a = kase->units[d->candidates[i].unit].area;
-        if (rows[a] != 0)
-          continue;
-        rows[a] = add_row(&b, GLP_FX, 0.0, 0.0,
-                          NAME(&b, name, "C11[%s,%s]", kase->households[h].id,
-                               kase->areas[a].id));
-        put(&b.matrix, rows[a], m->group_area_col[g * na + (size_t)a], -1.0);
-      }
+        rows[a] = in_area[a] == group->n_members ? 0 : BP_NO_ROW;
     }
   }
-  m->last_decision_col = glp_get_num_cols(m->problem);
   free(in_area);
   free(stamp);
   free(by_unit);
@@ -471,6 +477,44 @@ static double objective_coef(const bp_model *m, size_t i) {
   return tier_coef(m, m->objective_tier, i);
 }
 
+/* Group g in area a: its z, in the group's choice row (C10), and each
+ * member's (C11) row, x's of the member there - z = 0.  Made with the first
+ * member column there; until every member has one, the rows hold z at 0. */
+static void make_group_area(bp_model *m, int g, int a) {
+  const bp_case *k = m->kase;
+  size_t na = k->n_areas;
+  const bp_group *group = &k->groups[g];
+  int *ind = bp_alloc(((size_t)group->n_members + 2) * sizeof *ind);
+  double *val = bp_alloc(((size_t)group->n_members + 2) * sizeof *val);
+  char name[160];
+  int len = 0;
+  ind[++len] = m->group_row[g];
+  val[len] = 1.0;
+  for (int j = 0; j < group->n_members; j++) {
+    int h = group->members[j];
+    int row = glp_add_rows(m->problem, 1);
+    glp_set_row_bnds(m->problem, row, GLP_FX, 0.0, 0.0);
+    if (m->with_names) {
+      snprintf(name, sizeof name, "C11[%s,%s]", k->households[h].id, k->areas[a].id);
+      glp_set_row_name(m->problem, row, name);
+    }
+    m->member_area_row[(size_t)m->member_slot[h] * na + (size_t)a] = row;
+    ind[++len] = row;
+    val[len] = -1.0;
+  }
+  int z = glp_add_cols(m->problem, 1);
+  glp_set_col_kind(m->problem, z, GLP_BV);
+  if (m->with_names) {
+    snprintf(name, sizeof name, "z[%s,%s]", group->id, k->areas[a].id);
+    glp_set_col_name(m->problem, z, name);
+  }
+  glp_set_mat_col(m->problem, z, len, ind, val);
+  m->group_area_col[(size_t)g * na + (size_t)a] = z;
+  add_decision(m, z);
+  free(ind);
+  free(val);
+}
+
 /* The w of household h in an institution's district, with its defining row
  * w - sum x = 0 and its children in the institution's count, unless it is
  * there already. */
@@ -516,10 +560,61 @@ static void make_district(bp_model *m, int h, int daycare, int inst) {
   m->district_is_daycare[slot] = (char)daycare;
 }
 
+/* A limit row over a chain of x columns (first/next hold x index + 1). */
+static int make_limit(bp_model *m, double limit, size_t first, const size_t *next,
+                      size_t length, const char *what, const char *id) {
+  int row = glp_add_rows(m->problem, 1);
+  glp_set_row_bnds(m->problem, row, GLP_UP, 0.0, limit);
+  if (m->with_names) {
+    char name[160];
+    snprintf(name, sizeof name, "%s[%s]", what, id);
+    glp_set_row_name(m->problem, row, name);
+  }
+  int *ind = bp_alloc((length + 1) * sizeof *ind);
+  double *val = bp_alloc((length + 1) * sizeof *val);
+  int len = 0;
+  for (size_t k = first; k; k = next[k - 1]) {
+    ind[++len] = m->col_of_candidate[m->x_candidate[k - 1]];
+    val[len] = 1.0;
+  }
+  glp_set_mat_row(m->problem, row, len, ind, val);
+  free(ind);
+  free(val);
+  return row;
+}
+
+/* Links x column k into its unit's and building's chains, and makes (C2)
+ * or (C8) when the chain has just outgrown the limit. */
+static void add_limits(bp_model *m, size_t k) {
+  const bp_case *kase = m->kase;
+  const bp_candidate *c = &m->derived->candidates[m->x_candidate[k]];
+  const bp_unit *u = &kase->units[c->unit];
+  m->x_next_in_unit[k] = m->unit_first_x[c->unit];
+  m->unit_first_x[c->unit] = k + 1;
+  if (++m->unit_columns[c->unit] == (size_t)u->places + 1 && !m->unit_row[c->unit])
+    m->unit_row[c->unit] = make_limit(m, (double)u->places, m->unit_first_x[c->unit],
+                                      m->x_next_in_unit, m->unit_columns[c->unit],
+                                      "C2", u->id); /* (C2) */
+  int limit = kase->policy.max_new_per_building;
+  int b = u->building_index;
+  m->x_next_in_building[k] = 0;
+  if (limit <= 0 || b < 0)
+    return;
+  m->x_next_in_building[k] = m->building_first_x[b];
+  m->building_first_x[b] = k + 1;
+  if (++m->building_columns[b] == (size_t)limit + 1 && !m->building_row[b])
+    m->building_row[b] = make_limit(m, (double)limit, m->building_first_x[b],
+                                    m->x_next_in_building, m->building_columns[b],
+                                    "C8", kase->buildings[b].name); /* (C8) */
+}
+
 size_t bp_model_add_candidates(bp_model *m, const size_t *list, size_t n) {
   if (m->n_x + n > m->x_capacity) {
     m->x_capacity = 2 * (m->n_x + n) + 64;
     m->x_candidate = bp_realloc(m->x_candidate, m->x_capacity * sizeof *m->x_candidate);
+    m->x_next_in_unit = bp_realloc(m->x_next_in_unit, m->x_capacity * sizeof *m->x_next_in_unit);
+    m->x_next_in_building = bp_realloc(m->x_next_in_building,
+                                       m->x_capacity * sizeof *m->x_next_in_building);
   }
   int ind[16], added = 0;
   double val[16];
@@ -535,6 +630,11 @@ size_t bp_model_add_candidates(bp_model *m, const size_t *list, size_t n) {
       continue; /* can never be chosen: no column */
     const bp_household *hh = &m->kase->households[c->household];
     const bp_area *area = &m->kase->areas[m->kase->units[c->unit].area];
+    int slot = m->member_slot[c->household];
+    if (slot >= 0 && !never &&
+        !m->member_area_row[(size_t)slot * m->kase->n_areas +
+                            (size_t)m->kase->units[c->unit].area])
+      make_group_area(m, hh->group, m->kase->units[c->unit].area);
     if (hh->children_6_16 > 0 && area->school >= 0)
       make_district(m, c->household, 0, area->school);
     if (hh->children_0_5 > 0 && area->daycare >= 0)
@@ -569,18 +669,23 @@ size_t bp_model_add_candidates(bp_model *m, const size_t *list, size_t n) {
     glp_set_obj_coef(m->problem, col, objective_coef(m, i));
     m->col_of_candidate[i] = col;
     m->x_candidate[m->n_x++] = i;
+    add_limits(m, m->n_x - 1);
     added++;
   }
   return (size_t)added;
 }
 
 double bp_model_reduced_cost(const bp_model *m, size_t i, const double *dual,
-                             int *never) {
+                             int *never, int *group_pending) {
   int ind[16];
   double val[16];
   int len = candidate_column(m, i, ind, val, never);
   if (*never)
     return 0.0;
+  int slot = m->member_slot[m->derived->candidates[i].household];
+  *group_pending = slot >= 0 &&
+      m->member_area_row[(size_t)slot * m->kase->n_areas +
+                         (size_t)m->kase->units[m->derived->candidates[i].unit].area] == 0;
   double reduced = objective_coef(m, i);
   for (int t = 1; t <= len; t++)
     reduced -= val[t] * dual[ind[t]];
@@ -715,6 +820,14 @@ void bp_model_free(bp_model *m) {
   free(m->group_area_col);
   free(m->cluster_col);
   free(m->district_col);
+  free(m->x_next_in_unit);
+  free(m->x_next_in_building);
+  free(m->unit_first_x);
+  free(m->unit_columns);
+  free(m->building_first_x);
+  free(m->building_columns);
+  free(m->decision_cols);
+  free(m->group_row);
   free(m->district_household);
   free(m->district_institution);
   free(m->district_is_daycare);

@@ -44,7 +44,8 @@ static int milliseconds_left(double deadline) {
 }
 
 typedef struct {
-  int first_decision, last_decision; /**< columns of z and y */
+  const int *decision_cols; /**< columns of y and z */
+  size_t n_decisions;
   const int *district_cols; /**< columns of w */
   size_t n_districts;
   const double *start; /**< a feasible solution to hand GLPK, or NULL */
@@ -70,12 +71,9 @@ static void on_tree_event(glp_tree *tree, void *info) {
     for (int r = 0; r < 2; r++) {
       int pick = 0;
       double best_frac = 0.0;
-      size_t n = r == 0 ? (size_t)(s->first_decision > 0
-                                       ? s->last_decision - s->first_decision + 1
-                                       : 0)
-                        : s->n_districts;
+      size_t n = r == 0 ? s->n_decisions : s->n_districts;
       for (size_t k = 0; k < n; k++) {
-        int j = r == 0 ? s->first_decision + (int)k : s->district_cols[k];
+        int j = r == 0 ? s->decision_cols[k] : s->district_cols[k];
         if (glp_get_col_kind(P, j) != GLP_BV || !glp_ios_can_branch(tree, j))
           continue;
         double v = glp_get_col_prim(P, j), frac = fmin(v - floor(v), ceil(v) - v);
@@ -145,12 +143,86 @@ static double *row_duals(glp_prob *P) {
   return dual;
 }
 
-/* How much a missing pair improves the objective: its reduced cost, signed
- * so that > 0 improves. */
-static double improvement(const bp_model *m, size_t i, const double *dual,
-                          int maximise, int *never) {
-  double d = bp_model_reduced_cost(m, i, dual, never);
-  return maximise ? d : -d;
+/* The prices of one LP solution.  A missing pair's gain is how much any
+ * solution using it can beat the LP value, at most: its reduced cost,
+ * signed so that > 0 improves.  A group member in an area whose z is not
+ * made yet cannot come alone: z and one pair of every member come
+ * together.  Extending the duals with each missing (C11) row priced at its
+ * member's best gain there makes every such pair non-improving on its own
+ * and leaves the group's gain for the area,
+ *     group_gain(g, a) = -dual(C10 of g) + sum over members of best gain,
+ * to z (signed as above); a pair's own gain is then
+ *     group_gain(g, a) + its gain - its member's best gain. */
+typedef struct {
+  const bp_model *m;
+  const double *dual;
+  double sign;            /**< +1 maximising, -1 minimising */
+  double *member_best;    /**< [slot * n_areas + a], -INFINITY = none */
+  size_t *member_best_candidate;
+  double *group_gain;     /**< [g * n_areas + a], -INFINITY = not pending */
+} prices;
+
+static double pair_gain(const prices *p, size_t i, int *never, int *pending) {
+  double gain = p->sign * bp_model_reduced_cost(p->m, i, p->dual, never, pending);
+  if (*never || !*pending)
+    return gain;
+  const bp_case *k = p->m->kase;
+  const bp_candidate *c = &p->m->derived->candidates[i];
+  size_t a = (size_t)k->units[c->unit].area, na = k->n_areas;
+  size_t slot = (size_t)p->m->member_slot[c->household];
+  return p->group_gain[(size_t)k->households[c->household].group * na + a] + gain -
+         p->member_best[slot * na + a];
+}
+
+static void prices_start(prices *p, const bp_model *m, const double *dual,
+                         int maximise) {
+  const bp_case *k = m->kase;
+  const bp_derived *d = m->derived;
+  size_t na = k->n_areas, n_slots = 0;
+  for (size_t h = 0; h < k->n_households; h++)
+    if (m->member_slot[h] >= 0)
+      n_slots++;
+  *p = (prices){.m = m, .dual = dual, .sign = maximise ? 1.0 : -1.0};
+  p->member_best = bp_alloc((n_slots * na + 1) * sizeof *p->member_best);
+  p->member_best_candidate = bp_alloc((n_slots * na + 1) * sizeof *p->member_best_candidate);
+  p->group_gain = bp_alloc((k->n_groups * na + 1) * sizeof *p->group_gain);
+  for (size_t j = 0; j < n_slots * na; j++)
+    p->member_best[j] = -INFINITY;
+  for (size_t j = 0; j < k->n_groups * na; j++)
+    p->group_gain[j] = -INFINITY;
+  for (size_t h = 0; h < k->n_households; h++) {
+    if (m->member_slot[h] < 0)
+      continue;
+    size_t slot = (size_t)m->member_slot[h];
+    for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1]; i++) {
+      int never, pending;
+      if (m->col_of_candidate[i])
+        continue;
+      double gain = p->sign * bp_model_reduced_cost(m, i, dual, &never, &pending);
+      size_t at = slot * na + (size_t)k->units[d->candidates[i].unit].area;
+      if (never || !pending || gain <= p->member_best[at])
+        continue;
+      p->member_best[at] = gain;
+      p->member_best_candidate[at] = i;
+    }
+  }
+  for (size_t g = 0; g < k->n_groups; g++) {
+    const bp_group *group = &k->groups[g];
+    if (group->n_members < 2)
+      continue;
+    for (size_t a = 0; a < na; a++) {
+      double sum = -p->sign * dual[m->group_row[g]];
+      for (int j = 0; j < group->n_members; j++)
+        sum += p->member_best[(size_t)m->member_slot[group->members[j]] * na + a];
+      p->group_gain[g * na + a] = sum; /* -INFINITY unless pending for all */
+    }
+  }
+}
+
+static void prices_free(prices *p) {
+  free(p->member_best);
+  free(p->member_best_candidate);
+  free(p->group_gain);
 }
 
 typedef struct {
@@ -159,17 +231,20 @@ typedef struct {
 } priced_pair;
 
 /* Pricing rounds: solve the restricted LP, add for each household its few
- * most improving missing pairs, until none improves or time is up. */
+ * most improving missing pairs (and for a group, its best area with one
+ * pair per member), until none improves or time is up. */
 static void generate_columns(bp_model *m, tier_lp *lp, double deadline,
                              int trace) {
   enum { PER_HOUSEHOLD = 4 };
   const bp_derived *d = m->derived;
   const bp_case *kase = m->kase;
+  size_t na = kase->n_areas;
   glp_prob *P = m->problem;
   lp->lp_optimal = 0;
   lp->priced_out = 0;
   lp->lp_bound = lp->maximise ? INFINITY : -INFINITY;
-  size_t *picked = bp_alloc((kase->n_households * PER_HOUSEHOLD + 1) * sizeof *picked);
+  size_t capacity = kase->n_households * PER_HOUSEHOLD + 1;
+  size_t *picked = bp_alloc(capacity * sizeof *picked);
   for (int round = 1;; round++) {
     glp_smcp smcp;
     glp_init_smcp(&smcp);
@@ -182,15 +257,8 @@ static void generate_columns(bp_model *m, tier_lp *lp, double deadline,
     lp->lp_optimal = 1;
     lp->lp_value = glp_get_obj_val(P);
     double *dual = row_duals(P);
-    if (getenv("BOPLACE_CHECK_DUALS")) /* development check of the sign convention */
-      for (size_t k = 0; k < m->n_x; k++) {
-        int never;
-        double mine = bp_model_reduced_cost(m, m->x_candidate[k], dual, &never);
-        double glpk = glp_get_col_dual(P, m->col_of_candidate[m->x_candidate[k]]);
-        if (fabs(mine - glpk) > 1e-6)
-          fprintf(stderr, "reduced cost mismatch: column %d mine %g glpk %g\n",
-                  m->col_of_candidate[m->x_candidate[k]], mine, glpk);
-      }
+    prices p;
+    prices_start(&p, m, dual, lp->maximise);
     double total_gain = 0.0;
     size_t n_picked = 0;
     for (size_t h = 0; h < kase->n_households; h++) {
@@ -200,10 +268,10 @@ static void generate_columns(bp_model *m, tier_lp *lp, double deadline,
       for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1]; i++) {
         if (m->col_of_candidate[i])
           continue;
-        int never;
-        double gain = improvement(m, i, dual, lp->maximise, &never);
-        if (never || gain <= 1e-9)
-          continue;
+        int never, pending;
+        double gain = pair_gain(&p, i, &never, &pending);
+        if (never || pending || gain <= 1e-9)
+          continue; /* pending group pairs: below, by group */
         if (gain > best_gain)
           best_gain = gain;
         /* keep the PER_HOUSEHOLD largest gains, smallest last */
@@ -220,6 +288,29 @@ static void generate_columns(bp_model *m, tier_lp *lp, double deadline,
       for (int k = 0; k < n_best; k++)
         picked[n_picked++] = best[k].candidate;
     }
+    for (size_t g = 0; g < kase->n_groups; g++) {
+      const bp_group *group = &kase->groups[g];
+      if (group->n_members < 2)
+        continue;
+      size_t best_area = na;
+      double best_gain = 1e-9;
+      for (size_t a = 0; a < na; a++)
+        if (p.group_gain[g * na + a] > best_gain) {
+          best_gain = p.group_gain[g * na + a];
+          best_area = a;
+        }
+      if (best_area == na)
+        continue;
+      total_gain += best_gain;
+      if (n_picked + (size_t)group->n_members >= capacity) {
+        capacity = 2 * capacity + (size_t)group->n_members;
+        picked = bp_realloc(picked, capacity * sizeof *picked);
+      }
+      for (int j = 0; j < group->n_members; j++)
+        picked[n_picked++] = p.member_best_candidate[
+            (size_t)m->member_slot[group->members[j]] * na + best_area];
+    }
+    prices_free(&p);
     free(dual);
     double bound = lp->maximise ? lp->lp_value + total_gain : lp->lp_value - total_gain;
     if (lp->maximise ? bound < lp->lp_bound : bound > lp->lp_bound)
@@ -241,7 +332,7 @@ static void generate_columns(bp_model *m, tier_lp *lp, double deadline,
 
 /* Fact 2: the missing pairs that could still be in a solution better than
  * the incumbent (value) by at least `step`, given the last LP's duals.
- * Returns how many; *best_gain is the largest improvement among all. */
+ * Returns how many; *best_gain is the largest gain among all. */
 static size_t pairs_that_could_improve(const bp_model *m, const tier_lp *lp,
                                        const double *dual, double value,
                                        double step, size_t **out,
@@ -252,11 +343,13 @@ static size_t pairs_that_could_improve(const bp_model *m, const tier_lp *lp,
   size_t n = 0, capacity = 0;
   *out = NULL;
   *best_gain = 0.0;
+  prices p;
+  prices_start(&p, m, dual, lp->maximise);
   for (size_t i = 0; i < d->n_candidates; i++) {
     if (m->col_of_candidate[i])
       continue;
-    int never;
-    double gain = improvement(m, i, dual, lp->maximise, &never);
+    int never, pending;
+    double gain = pair_gain(&p, i, &never, &pending);
     if (never)
       continue;
     if (gain > *best_gain)
@@ -269,6 +362,7 @@ static size_t pairs_that_could_improve(const bp_model *m, const tier_lp *lp,
     }
     (*out)[n++] = i;
   }
+  prices_free(&p);
   return n;
 }
 
@@ -348,8 +442,8 @@ static int solve_tier(bp_model *m, int *chosen, int have_start, double deadline,
     }
     double *start = have_start ? columns_of(m, chosen) : NULL;
     tier_search search = {.start = start,
-                          .first_decision = m->first_decision_col,
-                          .last_decision = m->last_decision_col,
+                          .decision_cols = m->decision_cols,
+                          .n_decisions = m->n_decisions,
                           .district_cols = m->district_col,
                           .n_districts = m->n_districts};
     glp_iocp ip;
@@ -559,10 +653,9 @@ static void explain_conflicting_locks(const bp_case *kase, bp_model *m,
       const bp_household *hh = &kase->households[c->household];
       const bp_unit *u = &kase->units[c->unit];
       const char *area = kase->areas[u->area].id;
-      int group_cannot = hh->group >= 0 &&
-                         kase->groups[hh->group].n_members >= 2 &&
-                         !m->group_area_col[(size_t)hh->group * kase->n_areas +
-                                            (size_t)u->area];
+      int group_cannot = m->member_slot[c->household] >= 0 &&
+                         m->member_area_row[(size_t)m->member_slot[c->household] *
+                                                kase->n_areas + (size_t)u->area] == -1;
       if (n == 1 && group_cannot)
         bp_error(diag, "locks.csv", lock->origin.line, 1,
                  "the lock placing household '%s' in unit '%s' cannot be kept: "
@@ -745,6 +838,8 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
     double combine = tier == BP_TIER_WAITING
                          ? waiting_permanent_weight(kase, d, s->tier_value[0])
                          : 0.0;
+    if (tier == BP_TIER_SOFT)
+      bp_model_add_spread_cuts(&m);
     if (combine > 0)
       bp_model_set_waiting_permanent(&m, combine);
     else
