@@ -1,0 +1,1121 @@
+/**
+ * @file improve.c
+ * @brief Local search on a feasible proposal (improve.h): ejection chains
+ *        that house more households, then swaps and relocations for the
+ *        later tiers.
+ *
+ * The state is the proposal plus what it uses of every rule that spans
+ * households, counted as greedy.c counts them: unit places (C2), area room
+ * (C3), school seats and bilingual room in children (C4, C5), daycare
+ * places and bilingual room (C6, C7), max_new_per_building (C8).  Every
+ * change goes through set(), which journals it, so that a tentative chain
+ * of changes can be undone exactly; a chain is kept only when, at its end,
+ *
+ *   - every area it touched keeps min_cluster (C9): a fresh area holds 0 or
+ *     at least m households (during a chain an area may pass through m - 1,
+ *     which is why the check is at the end and not at each step), and
+ *   - the tiers are strictly better, lexicographically (improve.h).
+ *
+ * The caps are upper bounds on counts, so "fits" (every cap still holds
+ * with one more placement) plus the end-of-chain check keep every rule.
+ * Groups (C10, C11) are only placed whole, by group_insert(); a placed group
+ * member and a place-locked household (C12) are never moved, so no chain
+ * touches them.
+ *
+ * The moves, in the order they are tried:
+ *
+ *   tier 1  insert: an unplaced household takes a unit where it fits
+ *           (chain depth 0); a group takes one area where every member
+ *           fits; unplaced households open a fresh area together, at least
+ *           m of them at once;
+ *           ejection chain (augmenting path): unplaced h takes candidate i,
+ *           where one household h2 stands in the way (the unit's occupant,
+ *           or a household in the same area, school district, daycare
+ *           district or building, as the first binding cap says); h2 then
+ *           settles the same way, to depth MAX_DEPTH.  Each household is
+ *           expanded at most once per search (as in augmenting-path
+ *           matching), so one search is linear in the candidates reached.
+ *   tier 2  the same chains from an unplaced household, where the last
+ *           household pushed out may stay unplaced if it waited less than
+ *           the one that started the chain;
+ *   tier 3  a household in a transit unit moves to a permanent one,
+ *           directly or by pushing one household elsewhere;
+ *   tier 4  a household moves to the candidate that lowers the soft cost
+ *           most, or two households swap units.
+ *
+ * Soft cost is the model's whole tier 4 (improve.h): pair_cost plus the
+ * spread (C13) and near-cap (C14) terms, kept up to date per count.
+ */
+#include <assert.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "improve.h"
+#include "model.h"
+
+/* Longest chain of pushed households behind the one being housed: 3 finds
+ * the paths that matter on the benchmark in milliseconds; deeper chains
+ * mostly re-find the same rooms at much higher cost. */
+#define MAX_DEPTH 3
+/* Households one search may expand: bounds a failing search on a large
+ * case, where the chains could otherwise reach every household. */
+#define SEARCH_BUDGET 4000
+/* theta of (C14), as in model_build.c. */
+#define NEAR_CAP 0.8
+/* Soft-cost steps smaller than this are rounding, not improvement. */
+#define SOFT_EPSILON 1e-6
+
+typedef struct {
+  long housed, waiting, permanent;
+  double soft;
+} tiers;
+
+/* One change of one household's candidate, with the tiers before it. */
+typedef struct {
+  int household, old;
+  tiers before;
+} step;
+
+typedef enum {
+  BLOCK_NONE,
+  BLOCK_UNIT,
+  BLOCK_AREA,
+  BLOCK_SCHOOL,
+  BLOCK_DAYCARE,
+  BLOCK_BUILDING
+} block;
+
+typedef struct {
+  size_t *first; /* CSR: areas of entry e are list[first[e] .. first[e+1]) */
+  int *list;
+} area_index;
+
+/* A household with its waiting days, for sorting without shared state. */
+typedef struct {
+  int waiting_days;
+  int household;
+} turn;
+
+/* What one area says to one household during a scan (view()). */
+typedef struct {
+  int stamp;   /* the scan it was worked out for */
+  block why;   /* the area-wide cap the household would break, or none */
+  int closed;  /* a fresh empty area: cannot open with one household */
+  double soft; /* the spread and near-cap cost it would add */
+} area_view;
+
+typedef struct {
+  const bp_case *kase;
+  const bp_derived *d;
+  int *chosen;
+  /* The units' figures the inner loops need, in small arrays. */
+  int *unit_area, *unit_places, *unit_building;
+  unsigned char *unit_transit;
+  /* Per unit, its households: a list through next_in_unit (-1 ends). */
+  int *unit_head, *next_in_unit;
+  /* What the proposal uses, as greedy.c counts it. */
+  int *unit_used, *area_used, *school_used, *daycare_used, *building_used;
+  /* Per area, its placed households, to find who stands in a chain's way. */
+  int **occupants;
+  int *n_occupants, *occupant_capacity;
+  int *slot; /* per household: its place in its area's list */
+  unsigned char *movable; /* single (no group of two or more), not locked */
+  unsigned char *fresh;   /* per area: (C9) applies */
+  area_index school_areas, daycare_areas, building_areas;
+  tiers now;
+  step *journal;
+  size_t n_journal, journal_capacity;
+  /* The search: households expanded in this one, and pushed-out lists. */
+  int *seen;
+  int search_id;
+  /* Per area, school, daycare, building: offered to pushes in this search. */
+  int *area_offered, *school_offered, *daycare_offered, *building_offered;
+  area_view *views; /* per area */
+  int scan_id;
+  /* Per household: may it move anywhere else (mobile()), as of `known`
+   * (commits + 1; 0 = not known).  Commits count the accepted moves. */
+  int *mobile_known;
+  unsigned char *is_mobile;
+  int commits;
+  int *pushed[MAX_DEPTH + 1];
+  long budget;
+  double deadline;
+  unsigned ticks;
+  int out_of_time;
+  turn *turns; /* scratch for list_unplaced() */
+} search;
+
+static double now_seconds(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Looks at the clock every 1024 calls: cheap enough for inner loops. */
+static int time_up(search *s) {
+  if (!s->out_of_time && (++s->ticks & 1023u) == 0 &&
+      now_seconds() >= s->deadline)
+    s->out_of_time = 1;
+  return s->out_of_time;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tiers and soft cost                                                 */
+/* ------------------------------------------------------------------ */
+
+/* W_spread f(k) + W_near_cap o(k) of one count (formulation.md §5, (C13)
+ * and (C14) at their least values), as greedy.c's fill_figures. */
+static double count_cost(const search *s, int base, int total, double cap,
+                         int k) {
+  if (k == 0)
+    return 0.0;
+  const bp_policy *p = &s->kase->policy;
+  double rate = 1.0 - NEAR_CAP * cap;
+  double e0 = (double)base - NEAR_CAP * cap * total;
+  double o = 0.0;
+  if (rate > 0) {
+    o = rate * k + (e0 < 0 ? e0 : 0.0);
+    if (o < 0)
+      o = 0.0;
+  }
+  return p->weights.spread * bp_spread_penalty(base, total, k) +
+         p->weights.near_cap * o;
+}
+
+static double area_cost(const search *s, int a, int k) {
+  const bp_area *area = &s->kase->areas[a];
+  return count_cost(s, area->newcomer_households, area->households,
+                    s->d->area_cap[a], k);
+}
+
+static double institution_cost(const search *s, int daycare, int i, int k) {
+  const bp_institution *in =
+      daycare ? &s->kase->daycares[i] : &s->kase->schools[i];
+  return count_cost(s, in->bilingual, in->enrolled,
+                    daycare ? s->d->daycare_cap[i] : s->d->school_cap[i], k);
+}
+
+/* Lexicographic: is a strictly better than b? */
+static int better(const tiers *a, const tiers *b) {
+  if (a->housed != b->housed)
+    return a->housed > b->housed;
+  if (a->waiting != b->waiting)
+    return a->waiting > b->waiting;
+  if (a->permanent != b->permanent)
+    return a->permanent > b->permanent;
+  return a->soft < b->soft - SOFT_EPSILON;
+}
+
+/* ------------------------------------------------------------------ */
+/* The state: counts, occupants, journal                               */
+/* ------------------------------------------------------------------ */
+
+/* Adds (sign 1) or removes (sign -1) household h's placement by candidate
+ * i, with every count, occupant list and tier that depends on it. */
+static void account(search *s, int h, int i, int sign) {
+  const bp_case *k = s->kase;
+  const bp_candidate *c = &s->d->candidates[i];
+  const bp_household *hh = &k->households[h];
+  const bp_unit *u = &k->units[c->unit];
+  int a = u->area;
+  const bp_area *area = &k->areas[a];
+  s->unit_used[c->unit] += sign;
+  s->now.soft -= area_cost(s, a, s->area_used[a]);
+  s->area_used[a] += sign;
+  s->now.soft += area_cost(s, a, s->area_used[a]);
+  if (hh->children_6_16 > 0) {
+    int sc = area->school;
+    s->now.soft -= institution_cost(s, 0, sc, s->school_used[sc]);
+    s->school_used[sc] += sign * hh->children_6_16;
+    s->now.soft += institution_cost(s, 0, sc, s->school_used[sc]);
+  }
+  if (hh->children_0_5 > 0 && area->daycare >= 0) {
+    int dc = area->daycare;
+    s->now.soft -= institution_cost(s, 1, dc, s->daycare_used[dc]);
+    s->daycare_used[dc] += sign * hh->children_0_5;
+    s->now.soft += institution_cost(s, 1, dc, s->daycare_used[dc]);
+  }
+  if (u->building_index >= 0)
+    s->building_used[u->building_index] += sign;
+  s->now.housed += sign;
+  s->now.waiting += sign * (long)hh->waiting_days;
+  s->now.permanent += sign * (u->kind != BP_UNIT_TRANSIT);
+  s->now.soft += sign * c->pair_cost;
+  if (sign > 0) {
+    s->next_in_unit[h] = s->unit_head[c->unit];
+    s->unit_head[c->unit] = h;
+  } else {
+    int *at = &s->unit_head[c->unit];
+    while (*at != h)
+      at = &s->next_in_unit[*at];
+    *at = s->next_in_unit[h];
+  }
+  if (sign > 0) {
+    if (s->n_occupants[a] == s->occupant_capacity[a]) {
+      s->occupant_capacity[a] = 2 * s->occupant_capacity[a] + 8;
+      s->occupants[a] = bp_realloc(
+          s->occupants[a], (size_t)s->occupant_capacity[a] * sizeof(int));
+    }
+    s->slot[h] = s->n_occupants[a];
+    s->occupants[a][s->n_occupants[a]++] = h;
+  } else {
+    int last = s->occupants[a][--s->n_occupants[a]];
+    s->occupants[a][s->slot[h]] = last;
+    s->slot[last] = s->slot[h];
+  }
+}
+
+/* Gives household h candidate i (-1 = unplaced), journalled. */
+static void set(search *s, int h, int i) {
+  if (s->n_journal == s->journal_capacity) {
+    s->journal_capacity = 2 * s->journal_capacity + 16;
+    s->journal =
+        bp_realloc(s->journal, s->journal_capacity * sizeof *s->journal);
+  }
+  s->journal[s->n_journal++] = (step){h, s->chosen[h], s->now};
+  if (s->chosen[h] >= 0)
+    account(s, h, s->chosen[h], -1);
+  s->chosen[h] = i;
+  if (i >= 0)
+    account(s, h, i, 1);
+}
+
+/* Undoes the journal back to `mark`; the tiers come back bit for bit. */
+static void undo_to(search *s, size_t mark) {
+  while (s->n_journal > mark) {
+    step *e = &s->journal[--s->n_journal];
+    if (s->chosen[e->household] >= 0)
+      account(s, e->household, s->chosen[e->household], -1);
+    s->chosen[e->household] = e->old;
+    if (e->old >= 0)
+      account(s, e->household, e->old, 1);
+    s->now = e->before;
+  }
+}
+
+/* Makes the journalled changes final: one improving move. */
+static void commit(search *s) {
+  s->n_journal = 0;
+  s->commits++;
+}
+
+static int area_of(const search *s, int i) {
+  return s->unit_area[s->d->candidates[i].unit];
+}
+
+/* (C9) for one area. */
+static int cluster_ok(const search *s, int a) {
+  int k = s->area_used[a];
+  return !s->fresh[a] || k == 0 || k >= s->kase->policy.min_cluster;
+}
+
+/* Does every area the journalled changes touched keep min_cluster? */
+static int clusters_ok(const search *s) {
+  for (size_t j = 0; j < s->n_journal; j++) {
+    const step *e = &s->journal[j];
+    if (e->old >= 0 && !cluster_ok(s, area_of(s, e->old)))
+      return 0;
+    int now = s->chosen[e->household];
+    if (now >= 0 && !cluster_ok(s, area_of(s, now)))
+      return 0;
+  }
+  return 1;
+}
+
+/* May the journalled changes be kept?  They keep min_cluster, and the
+ * tiers are better than before the first change. */
+static int end_ok(const search *s) {
+  return s->n_journal > 0 && clusters_ok(s) &&
+         better(&s->now, &s->journal[0].before);
+}
+
+/* The first area-wide cap ((C3)-(C7)) that one more household h in area a
+ * would break, BLOCK_NONE when there is room. */
+static block area_block(const search *s, int h, int a) {
+  const bp_case *k = s->kase;
+  const bp_derived *d = s->d;
+  const bp_household *hh = &k->households[h];
+  const bp_area *area = &k->areas[a];
+  if (s->area_used[a] >= d->area_room[a]) /* (C3) */
+    return BLOCK_AREA;
+  if (hh->children_6_16 > 0) { /* (C4), (C5) */
+    long used = (long)s->school_used[area->school] + hh->children_6_16;
+    if (used > k->schools[area->school].free_seats ||
+        used > d->school_bilingual_room[area->school])
+      return BLOCK_SCHOOL;
+  }
+  if (hh->children_0_5 > 0) { /* (C6), (C7) */
+    if (area->daycare < 0)
+      return BLOCK_DAYCARE; /* derive keeps no such pair; never relieved */
+    long used = (long)s->daycare_used[area->daycare] + hh->children_0_5;
+    if (used > k->daycares[area->daycare].free_seats ||
+        used > d->daycare_bilingual_room[area->daycare])
+      return BLOCK_DAYCARE;
+  }
+  return BLOCK_NONE;
+}
+
+/* The first cap that unplaced household h would break in unit u, BLOCK_NONE
+ * when it fits: the upper bounds (C2)-(C8), unit first. */
+static block blocked_by(const search *s, int h, int u) {
+  if (s->unit_used[u] >= s->unit_places[u]) /* (C2) */
+    return BLOCK_UNIT;
+  block why = area_block(s, h, s->unit_area[u]);
+  if (why != BLOCK_NONE)
+    return why;
+  int b = s->unit_building[u];
+  if (b >= 0 && s->kase->policy.max_new_per_building > 0 &&
+      s->building_used[b] >= s->kase->policy.max_new_per_building) /* (C8) */
+    return BLOCK_BUILDING;
+  return BLOCK_NONE;
+}
+
+static int fits(const search *s, int i) {
+  const bp_candidate *c = &s->d->candidates[i];
+  return blocked_by(s, c->household, c->unit) == BLOCK_NONE;
+}
+
+/* The soft cost one more household h adds to area a's counts: spread and
+ * near-cap of the area, its school and its daycare (not the pair_cost). */
+static double added_soft(const search *s, int h, int a) {
+  const bp_household *hh = &s->kase->households[h];
+  const bp_area *area = &s->kase->areas[a];
+  int k = s->area_used[a];
+  double soft = area_cost(s, a, k + 1) - area_cost(s, a, k);
+  if (hh->children_6_16 > 0) {
+    int used = s->school_used[area->school];
+    soft += institution_cost(s, 0, area->school, used + hh->children_6_16) -
+            institution_cost(s, 0, area->school, used);
+  }
+  if (hh->children_0_5 > 0 && area->daycare >= 0) {
+    int used = s->daycare_used[area->daycare];
+    soft += institution_cost(s, 1, area->daycare, used + hh->children_0_5) -
+            institution_cost(s, 1, area->daycare, used);
+  }
+  return soft;
+}
+
+/* One scan of household h's candidates meets the same few areas over and
+ * over: what each area says is worked out once per scan (a scan number in
+ * `stamp`) while the state stays as it was when the scan began. */
+static const area_view *view(search *s, int h, int a, int scan) {
+  area_view *v = &s->views[a];
+  if (v->stamp != scan) {
+    v->stamp = scan;
+    v->why = area_block(s, h, a);
+    /* A fresh empty area cannot open with one household (C9). */
+    v->closed = s->fresh[a] && s->area_used[a] == 0 &&
+                s->kase->policy.min_cluster > 1;
+    v->soft = v->why == BLOCK_NONE ? added_soft(s, h, a) : 0.0;
+  }
+  return v;
+}
+
+/* blocked_by() through the scan's area views. */
+static block scan_block(search *s, int h, int u, int scan) {
+  if (s->unit_used[u] >= s->unit_places[u])
+    return BLOCK_UNIT;
+  block why = view(s, h, s->unit_area[u], scan)->why;
+  if (why != BLOCK_NONE)
+    return why;
+  int b = s->unit_building[u];
+  if (b >= 0 && s->kase->policy.max_new_per_building > 0 &&
+      s->building_used[b] >= s->kase->policy.max_new_per_building)
+    return BLOCK_BUILDING;
+  return BLOCK_NONE;
+}
+
+/* The candidate of household h for unit u, or -1 (candidates are sorted by
+ * household, then unit). */
+static int candidate_for(const search *s, int h, int u) {
+  size_t lo = s->d->first_candidate[h], hi = s->d->first_candidate[h + 1];
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int mu = s->d->candidates[mid].unit;
+    if (mu == u)
+      return (int)mid;
+    if (mu < u)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return -1;
+}
+
+static int may_push(const search *s, int h2) {
+  return s->movable[h2] && s->seen[h2] != s->search_id;
+}
+
+/* The households that stand in the way of unit u by its binding cap `why`
+ * and may be pushed out: movable, placed, not yet expanded in this search.
+ * A whole area, school, daycare or building is offered once per search:
+ * its households are the same for every unit it blocks.  Writes them to
+ * out; returns how many. */
+static int in_the_way(search *s, int u, block why, int *out) {
+  const bp_case *k = s->kase;
+  int a = s->unit_area[u];
+  const bp_area *area = &k->areas[a];
+  int n = 0;
+  if (why == BLOCK_UNIT) {
+    for (int h2 = s->unit_head[u]; h2 >= 0; h2 = s->next_in_unit[h2])
+      if (may_push(s, h2))
+        out[n++] = h2;
+    return n;
+  }
+  const area_index *index = NULL;
+  int *offered = NULL, entry = -1;
+  switch (why) {
+  case BLOCK_AREA:
+    offered = s->area_offered;
+    entry = a;
+    break;
+  case BLOCK_SCHOOL:
+    index = &s->school_areas;
+    offered = s->school_offered;
+    entry = area->school;
+    break;
+  case BLOCK_DAYCARE:
+    if (area->daycare < 0)
+      return 0;
+    index = &s->daycare_areas;
+    offered = s->daycare_offered;
+    entry = area->daycare;
+    break;
+  case BLOCK_BUILDING:
+    index = &s->building_areas;
+    offered = s->building_offered;
+    entry = s->unit_building[u];
+    break;
+  default:
+    return 0;
+  }
+  if (offered[entry] == s->search_id)
+    return 0;
+  offered[entry] = s->search_id;
+  size_t from = index ? index->first[entry] : 0;
+  size_t to = index ? index->first[entry + 1] : 1;
+  for (size_t e = from; e < to; e++) {
+    int in = index ? index->list[e] : a;
+    for (int o = 0; o < s->n_occupants[in]; o++) {
+      int h2 = s->occupants[in][o];
+      if (!may_push(s, h2))
+        continue;
+      const bp_household *hh = &k->households[h2];
+      int u2 = s->d->candidates[s->chosen[h2]].unit;
+      if (why == BLOCK_AREA ||
+          (why == BLOCK_SCHOOL && hh->children_6_16 > 0) ||
+          (why == BLOCK_DAYCARE && hh->children_0_5 > 0) ||
+          (why == BLOCK_BUILDING && s->unit_building[u2] == entry))
+        out[n++] = h2;
+    }
+  }
+  return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Ejection chains                                                     */
+/* ------------------------------------------------------------------ */
+
+/* The best candidate for unplaced household h that fits, as a last step
+ * of the chain in the journal; -1 when none keeps min_cluster and improves.
+ * Every such step changes housed and waiting alike, so the best is the
+ * most permanent, then the lowest soft cost; that is found from the area
+ * views without trying each candidate, and only if the best breaks
+ * min_cluster (in an area the chain emptied below m) are they tried one by
+ * one. */
+static int best_fit(search *s, int h, int permanent_only) {
+  const bp_derived *d = s->d;
+  size_t lo = d->first_candidate[h], hi = d->first_candidate[h + 1];
+  int scan = ++s->scan_id, best = -1, best_permanent = -1;
+  double best_soft = 0.0;
+  for (size_t i = lo; i < hi; i++) {
+    if (time_up(s))
+      return -1;
+    int u = d->candidates[i].unit;
+    int permanent = !s->unit_transit[u];
+    if ((permanent_only && !permanent) || permanent < best_permanent ||
+        scan_block(s, h, u, scan) != BLOCK_NONE)
+      continue;
+    const area_view *v = view(s, h, s->unit_area[u], scan);
+    if (v->closed)
+      continue;
+    double soft = d->candidates[i].pair_cost + v->soft;
+    if (best < 0 || permanent > best_permanent || soft < best_soft) {
+      best = (int)i;
+      best_permanent = permanent;
+      best_soft = soft;
+    }
+  }
+  if (best < 0)
+    return -1;
+  size_t mark = s->n_journal;
+  set(s, h, best);
+  int clusters = clusters_ok(s), improves = end_ok(s);
+  undo_to(s, mark);
+  if (improves)
+    return best;
+  if (clusters)
+    return -1; /* the best does not improve: none does */
+  best = -1;
+  tiers best_tiers = s->now;
+  for (size_t i = lo; i < hi; i++) {
+    if (time_up(s))
+      return -1;
+    if ((permanent_only && s->unit_transit[d->candidates[i].unit]) ||
+        !fits(s, (int)i))
+      continue;
+    set(s, h, (int)i);
+    if (end_ok(s) && (best < 0 || better(&s->now, &best_tiers))) {
+      best = (int)i;
+      best_tiers = s->now;
+    }
+    undo_to(s, mark);
+  }
+  return best;
+}
+
+/* Could household h2, just pushed out of candidate `old`, take any other
+ * unit as things stand?  If not, it cannot once the household that pushed
+ * it moves in either (that only uses more), so a chain that would end with
+ * h2 is not worth trying.  Remembered until the next accepted move: a
+ * chain's other steps change little for h2, and a stale answer only costs
+ * a chain not tried, never a rule. */
+static int mobile(search *s, int h2, int old) {
+  if (s->mobile_known[h2] == s->commits + 1)
+    return s->is_mobile[h2];
+  const bp_derived *d = s->d;
+  int scan = ++s->scan_id, found = 0;
+  for (size_t i = d->first_candidate[h2];
+       i < d->first_candidate[h2 + 1] && !found; i++) {
+    int u = d->candidates[i].unit;
+    found = (int)i != old && scan_block(s, h2, u, scan) == BLOCK_NONE &&
+            !view(s, h2, s->unit_area[u], scan)->closed;
+  }
+  s->mobile_known[h2] = s->commits + 1;
+  s->is_mobile[h2] = (unsigned char)found;
+  return found;
+}
+
+/* Household h is unplaced (the start of a chain, or pushed out by it); the
+ * chain so far is in the journal.  Ends the chain, best first:
+ *   - h takes the candidate that fits and leaves the best tiers;
+ *   - h stays unplaced, if it waited less than `drop_below` days;
+ *   - (depth > 0) h takes a candidate where one household h2 is in the
+ *     way, and h2 settles in turn with depth - 1.
+ * Only permanent candidates for h when permanent_only (its first step).
+ * Returns 1 with the chain applied when end_ok(); else 0 with the state
+ * as on entry. */
+static int settle(search *s, int h, int depth, long drop_below,
+                  int permanent_only) {
+  if (s->budget-- <= 0 || time_up(s))
+    return 0;
+  const bp_derived *d = s->d;
+  s->seen[h] = s->search_id;
+  size_t mark = s->n_journal;
+  int best = best_fit(s, h, permanent_only);
+  if (best >= 0) {
+    set(s, h, best);
+    return 1;
+  }
+  if (s->kase->households[h].waiting_days < drop_below && end_ok(s))
+    return 1;
+  if (depth == 0)
+    return 0;
+
+  int *way = s->pushed[depth];
+  size_t lo = d->first_candidate[h], hi = d->first_candidate[h + 1];
+  int scan = ++s->scan_id;
+  for (size_t i = lo; i < hi; i++) {
+    if (time_up(s) || s->budget <= 0)
+      return 0;
+    int u = d->candidates[i].unit;
+    if (permanent_only && s->unit_transit[u])
+      continue;
+    block why = scan_block(s, h, u, scan);
+    if (why == BLOCK_NONE)
+      continue; /* fits, but best_fit() found it no good end */
+    int n = in_the_way(s, u, why, way);
+    for (int w = 0; w < n; w++) {
+      int h2 = way[w], old = s->chosen[h2];
+      if (s->seen[h2] == s->search_id) /* expanded deeper meanwhile */
+        continue;
+      set(s, h2, -1);
+      int last = depth == 1 && s->kase->households[h2].waiting_days >= drop_below;
+      if (fits(s, (int)i) && !(last && !mobile(s, h2, old))) {
+        set(s, h, (int)i);
+        if (settle(s, h2, depth - 1, drop_below, 0))
+          return 1;
+      }
+      undo_to(s, mark);
+    }
+  }
+  return 0;
+}
+
+/* Starts a fresh search (new expansion marks and budget). */
+static void new_search(search *s) {
+  s->search_id++;
+  s->budget = SEARCH_BUDGET;
+}
+
+/* Serving order: waiting days descending, then index (the households are
+ * sorted by id). */
+static int by_waiting(const void *x, const void *y) {
+  const turn *a = x, *b = y;
+  if (a->waiting_days != b->waiting_days)
+    return a->waiting_days > b->waiting_days ? -1 : 1;
+  return (a->household > b->household) - (a->household < b->household);
+}
+
+/* ------------------------------------------------------------------ */
+/* Tier 1: more housed                                                 */
+/* ------------------------------------------------------------------ */
+
+/* Places unplaced group gi whole in the area where that is best, each
+ * member in its best fitting candidate there (C10, C11).  1 when placed. */
+static int group_insert(search *s, int gi) {
+  const bp_case *k = s->kase;
+  const bp_derived *d = s->d;
+  const bp_group *g = &k->groups[gi];
+  for (int m = 0; m < g->n_members; m++) {
+    int h = g->members[m];
+    if (s->chosen[h] >= 0 || d->locked_unit[h] >= 0)
+      return 0; /* placed or held by a lock: left alone */
+  }
+  int h0 = g->members[0];
+  int best_area = -1;
+  tiers best_tiers = s->now;
+  unsigned char *tried = bp_calloc(k->n_areas + 1, 1);
+  for (size_t i0 = d->first_candidate[h0]; i0 < d->first_candidate[h0 + 1];
+       i0++) {
+    int a = area_of(s, (int)i0);
+    if (tried[a] || time_up(s))
+      continue;
+    tried[a] = 1;
+    int m = 0;
+    for (; m < g->n_members; m++) {
+      int h = g->members[m], pick = -1;
+      tiers pick_tiers = s->now;
+      for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1];
+           i++) {
+        if (area_of(s, (int)i) != a || !fits(s, (int)i))
+          continue;
+        size_t mark = s->n_journal;
+        set(s, h, (int)i);
+        if (pick < 0 || better(&s->now, &pick_tiers)) {
+          pick = (int)i;
+          pick_tiers = s->now;
+        }
+        undo_to(s, mark);
+      }
+      if (pick < 0)
+        break;
+      set(s, h, pick);
+    }
+    if (m == g->n_members && end_ok(s) &&
+        (best_area < 0 || better(&s->now, &best_tiers))) {
+      best_area = a;
+      best_tiers = s->now;
+    }
+    undo_to(s, 0);
+  }
+  free(tried);
+  if (best_area < 0)
+    return 0;
+  /* The same steps from the same state give the same units. */
+  for (int m = 0; m < g->n_members; m++) {
+    int h = g->members[m], pick = -1;
+    tiers pick_tiers = s->now;
+    for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1];
+         i++) {
+      if (area_of(s, (int)i) != best_area || !fits(s, (int)i))
+        continue;
+      size_t mark = s->n_journal;
+      set(s, h, (int)i);
+      if (pick < 0 || better(&s->now, &pick_tiers)) {
+        pick = (int)i;
+        pick_tiers = s->now;
+      }
+      undo_to(s, mark);
+    }
+    assert(pick >= 0);
+    if (pick < 0) { /* cannot happen; never leave a group split */
+      undo_to(s, 0);
+      return 0;
+    }
+    set(s, h, pick);
+  }
+  if (!end_ok(s)) {
+    undo_to(s, 0);
+    return 0;
+  }
+  commit(s);
+  return 1;
+}
+
+/* A fresh area nobody lives in yet opens only with at least m newcomers at
+ * once (C9): the unplaced movable households, longest waiting first, each
+ * take their best fitting unit there; kept if at least m do. */
+static int open_cluster(search *s, int a, const int *unplaced, int n) {
+  const bp_derived *d = s->d;
+  for (int o = 0; o < n && !time_up(s); o++) {
+    int h = unplaced[o];
+    if (s->chosen[h] >= 0)
+      continue;
+    int pick = -1;
+    tiers pick_tiers = s->now;
+    for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1];
+         i++) {
+      if (area_of(s, (int)i) != a || !fits(s, (int)i))
+        continue;
+      size_t mark = s->n_journal;
+      set(s, h, (int)i);
+      if (pick < 0 || better(&s->now, &pick_tiers)) {
+        pick = (int)i;
+        pick_tiers = s->now;
+      }
+      undo_to(s, mark);
+    }
+    if (pick >= 0)
+      set(s, h, pick);
+  }
+  if (!end_ok(s)) {
+    undo_to(s, 0);
+    return 0;
+  }
+  commit(s);
+  return 1;
+}
+
+/* The unplaced movable households, longest waiting first; returns n. */
+static int list_unplaced(search *s, int *out) {
+  int n = 0;
+  for (size_t h = 0; h < s->kase->n_households; h++)
+    if (s->chosen[h] < 0 && s->movable[h])
+      s->turns[n++] = (turn){s->kase->households[h].waiting_days, (int)h};
+  qsort(s->turns, (size_t)n, sizeof *s->turns, by_waiting);
+  for (int o = 0; o < n; o++)
+    out[o] = s->turns[o].household;
+  return n;
+}
+
+/* Tier 1 until nothing more is housed: inserts and opened clusters first,
+ * then chains of growing depth, each depth tried for every unplaced
+ * household; after a depth that housed someone, back to depth 0. */
+static int house_more(search *s, int *unplaced) {
+  const bp_case *k = s->kase;
+  int moves = 0, progress = 1;
+  while (progress && !time_up(s)) {
+    progress = 0;
+    for (size_t gi = 0; gi < k->n_groups && !time_up(s); gi++)
+      if (k->groups[gi].n_members >= 2 && group_insert(s, (int)gi)) {
+        moves++;
+        progress = 1;
+      }
+    int n = list_unplaced(s, unplaced);
+    for (int depth = 0; depth <= MAX_DEPTH && !progress; depth++) {
+      for (int o = 0; o < n && !time_up(s); o++) {
+        int h = unplaced[o];
+        if (s->chosen[h] >= 0)
+          continue;
+        new_search(s);
+        if (settle(s, h, depth, LONG_MIN, 0)) {
+          commit(s);
+          moves++;
+          progress = 1;
+        }
+      }
+      /* Before any chain: unplaced households may open a fresh area. */
+      if (depth == 0 && k->policy.min_cluster >= 2) {
+        n = list_unplaced(s, unplaced);
+        for (size_t a = 0; a < k->n_areas && n > 0 && !time_up(s); a++)
+          if (s->fresh[a] && s->area_used[a] == 0 &&
+              open_cluster(s, (int)a, unplaced, n)) {
+            moves++;
+            progress = 1;
+            n = list_unplaced(s, unplaced);
+          }
+      }
+    }
+  }
+  return moves;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tiers 2 to 4                                                        */
+/* ------------------------------------------------------------------ */
+
+/* Tier 2: an unplaced household takes the place of one that waited less
+ * (directly or at the end of a chain of depth 2). */
+static int longer_waiting_first(search *s, int *unplaced) {
+  int moves = 0;
+  int n = list_unplaced(s, unplaced);
+  for (int o = 0; o < n && !time_up(s); o++) {
+    int h = unplaced[o];
+    if (s->chosen[h] >= 0)
+      continue;
+    for (int depth = 1; depth <= 2; depth++) {
+      new_search(s);
+      if (settle(s, h, depth, s->kase->households[h].waiting_days, 0)) {
+        commit(s);
+        moves++;
+        break;
+      }
+    }
+  }
+  return moves;
+}
+
+/* Tier 3: a household in a transit unit moves to a permanent one, directly
+ * or by pushing one household elsewhere. */
+static int to_permanent(search *s) {
+  const bp_case *k = s->kase;
+  int moves = 0;
+  for (size_t h = 0; h < k->n_households && !time_up(s); h++) {
+    int c = s->chosen[h];
+    if (c < 0 || !s->movable[h] ||
+        k->units[s->d->candidates[c].unit].kind != BP_UNIT_TRANSIT)
+      continue;
+    new_search(s);
+    set(s, (int)h, -1);
+    if (settle(s, (int)h, 1, LONG_MIN, 1)) {
+      commit(s);
+      moves++;
+    } else {
+      undo_to(s, 0);
+    }
+  }
+  return moves;
+}
+
+/* Tier 4: each placed movable household moves to the fitting candidate
+ * that lowers the soft cost most, or swaps units with a household whose
+ * unit is cheaper for it (where each has a candidate in the other's unit). */
+static int cheaper(search *s) {
+  const bp_case *k = s->kase;
+  const bp_derived *d = s->d;
+  int moves = 0;
+  for (size_t h = 0; h < k->n_households && !time_up(s); h++) {
+    int c = s->chosen[h];
+    if (c < 0 || !s->movable[h])
+      continue;
+    new_search(s);
+    set(s, (int)h, -1);
+    if (settle(s, (int)h, 0, LONG_MIN, 0)) {
+      commit(s);
+      moves++;
+      continue;
+    }
+    undo_to(s, 0);
+    int unit = d->candidates[c].unit;
+    double cost = d->candidates[c].pair_cost;
+    int swapped = 0;
+    for (size_t i = d->first_candidate[h];
+         i < d->first_candidate[h + 1] && !swapped && !time_up(s); i++) {
+      const bp_candidate *ci = &d->candidates[i];
+      int other_unit = ci->unit;
+      if (ci->pair_cost >= cost || other_unit == unit ||
+          s->unit_used[other_unit] < k->units[other_unit].places)
+        continue; /* not cheaper, or free: the move above tried it */
+      /* Its occupants, listed first: an undo may reorder the area's list. */
+      int a = k->units[other_unit].area, n = 0;
+      int *holders = s->pushed[0];
+      for (int o = 0; o < s->n_occupants[a]; o++) {
+        int h2 = s->occupants[a][o];
+        if (s->movable[h2] && d->candidates[s->chosen[h2]].unit == other_unit)
+          holders[n++] = h2;
+      }
+      for (int o = 0; o < n && !swapped; o++) {
+        int h2 = holders[o], c2 = s->chosen[h2];
+        int j = candidate_for(s, h2, unit);
+        if (j < 0 || ci->pair_cost + d->candidates[j].pair_cost >=
+                         cost + d->candidates[c2].pair_cost)
+          continue;
+        set(s, (int)h, -1);
+        set(s, h2, -1);
+        if (fits(s, (int)i)) {
+          set(s, (int)h, (int)i);
+          if (fits(s, j)) {
+            set(s, h2, j);
+            if (end_ok(s)) {
+              commit(s);
+              moves++;
+              swapped = 1;
+              break;
+            }
+          }
+        }
+        undo_to(s, 0);
+      }
+    }
+  }
+  return moves;
+}
+
+/* ------------------------------------------------------------------ */
+/* Setting up                                                          */
+/* ------------------------------------------------------------------ */
+
+/* For each school (which 0), daycare (1) or building (2), the areas it
+ * spans. */
+static void index_areas(const bp_case *k, size_t n_entries, int which,
+                        area_index *out) {
+  size_t na = k->n_areas;
+  /* Membership as (entry, area) flags, then CSR: buildings times areas is
+   * at most a few million bytes on the largest benchmark. */
+  unsigned char *flag = bp_calloc(n_entries * na + 1, 1);
+  if (which == 2) {
+    for (size_t u = 0; u < k->n_units; u++)
+      if (k->units[u].building_index >= 0)
+        flag[(size_t)k->units[u].building_index * na +
+             (size_t)k->units[u].area] = 1;
+  } else {
+    for (size_t a = 0; a < na; a++) {
+      int e = which == 0 ? k->areas[a].school : k->areas[a].daycare;
+      if (e >= 0)
+        flag[(size_t)e * na + a] = 1;
+    }
+  }
+  out->first = bp_calloc(n_entries + 2, sizeof *out->first);
+  size_t total = 0;
+  for (size_t e = 0; e < n_entries; e++) {
+    out->first[e] = total;
+    for (size_t a = 0; a < na; a++)
+      total += flag[e * na + a];
+  }
+  out->first[n_entries] = total;
+  out->list = bp_alloc((total + 1) * sizeof *out->list);
+  size_t at = 0;
+  for (size_t e = 0; e < n_entries; e++)
+    for (size_t a = 0; a < na; a++)
+      if (flag[e * na + a])
+        out->list[at++] = (int)a;
+  free(flag);
+}
+
+int bp_improve(const bp_case *kase, const bp_derived *d, int *chosen,
+               double deadline) {
+  size_t nh = kase->n_households, na = kase->n_areas;
+  for (size_t h = 0; h < nh; h++)
+    if (chosen[h] >= 0 && ((size_t)chosen[h] < d->first_candidate[h] ||
+                           (size_t)chosen[h] >= d->first_candidate[h + 1]))
+      return 0; /* not a proposal of these candidates: leave it alone */
+
+  search s = {.kase = kase, .d = d, .chosen = chosen, .deadline = deadline};
+  s.unit_used = bp_calloc(kase->n_units + 1, sizeof *s.unit_used);
+  s.area_used = bp_calloc(na + 1, sizeof *s.area_used);
+  s.school_used = bp_calloc(kase->n_schools + 1, sizeof *s.school_used);
+  s.daycare_used = bp_calloc(kase->n_daycares + 1, sizeof *s.daycare_used);
+  s.building_used = bp_calloc(kase->n_buildings + 1, sizeof *s.building_used);
+  s.occupants = bp_calloc(na + 1, sizeof *s.occupants);
+  s.n_occupants = bp_calloc(na + 1, sizeof *s.n_occupants);
+  s.occupant_capacity = bp_calloc(na + 1, sizeof *s.occupant_capacity);
+  s.slot = bp_calloc(nh + 1, sizeof *s.slot);
+  s.movable = bp_calloc(nh + 1, 1);
+  s.fresh = bp_calloc(na + 1, 1);
+  s.seen = bp_calloc(nh + 1, sizeof *s.seen);
+  size_t nu = kase->n_units;
+  s.unit_area = bp_alloc((nu + 1) * sizeof *s.unit_area);
+  s.unit_places = bp_alloc((nu + 1) * sizeof *s.unit_places);
+  s.unit_building = bp_alloc((nu + 1) * sizeof *s.unit_building);
+  s.unit_transit = bp_alloc(nu + 1);
+  s.unit_head = bp_alloc((nu + 1) * sizeof *s.unit_head);
+  for (size_t u = 0; u < nu; u++) {
+    s.unit_area[u] = kase->units[u].area;
+    s.unit_places[u] = kase->units[u].places;
+    s.unit_building[u] = kase->units[u].building_index;
+    s.unit_transit[u] = kase->units[u].kind == BP_UNIT_TRANSIT;
+    s.unit_head[u] = -1;
+  }
+  s.next_in_unit = bp_alloc((nh + 1) * sizeof *s.next_in_unit);
+  s.area_offered = bp_calloc(na + 1, sizeof *s.area_offered);
+  s.school_offered = bp_calloc(kase->n_schools + 1, sizeof *s.school_offered);
+  s.daycare_offered =
+      bp_calloc(kase->n_daycares + 1, sizeof *s.daycare_offered);
+  s.building_offered =
+      bp_calloc(kase->n_buildings + 1, sizeof *s.building_offered);
+  s.views = bp_calloc(na + 1, sizeof *s.views);
+  s.mobile_known = bp_calloc(nh + 1, sizeof *s.mobile_known);
+  s.is_mobile = bp_calloc(nh + 1, 1);
+  for (int l = 0; l <= MAX_DEPTH; l++)
+    s.pushed[l] = bp_alloc((nh + 1) * sizeof *s.pushed[l]);
+  int *unplaced = bp_alloc((nh + 1) * sizeof *unplaced);
+  s.turns = bp_alloc((nh + 1) * sizeof *s.turns);
+  index_areas(kase, kase->n_schools, 0, &s.school_areas);
+  index_areas(kase, kase->n_daycares, 1, &s.daycare_areas);
+  index_areas(kase, kase->n_buildings, 2, &s.building_areas);
+  for (size_t a = 0; a < na; a++)
+    s.fresh[a] = kase->policy.min_cluster > 0 &&
+                 kase->areas[a].newcomer_households == 0;
+  for (size_t h = 0; h < nh; h++) {
+    int g = kase->households[h].group;
+    int grouped = g >= 0 && kase->groups[g].n_members >= 2;
+    s.movable[h] = !grouped && d->locked_unit[h] < 0;
+  }
+  /* The proposal as it comes: counted, not journalled. */
+  for (size_t h = 0; h < nh; h++)
+    if (chosen[h] >= 0)
+      account(&s, (int)h, chosen[h], 1);
+
+  int moves = 0;
+  for (;;) {
+    moves += house_more(&s, unplaced);
+    if (time_up(&s))
+      break;
+    int more = longer_waiting_first(&s, unplaced);
+    if (!more)
+      more = to_permanent(&s);
+    moves += more;
+    if (more)
+      continue; /* who is housed changed: tier 1 may have new room */
+    /* Tier 4 to a local optimum (each pass strictly lowers the cost). */
+    int cheaper_moves;
+    while ((cheaper_moves = cheaper(&s)) > 0 && !time_up(&s))
+      moves += cheaper_moves;
+    moves += cheaper_moves;
+    break;
+  }
+
+  for (size_t a = 0; a < na; a++)
+    free(s.occupants[a]);
+  free(s.occupants);
+  free(s.n_occupants);
+  free(s.occupant_capacity);
+  free(s.slot);
+  free(s.movable);
+  free(s.fresh);
+  free(s.seen);
+  free(s.unit_area);
+  free(s.unit_places);
+  free(s.unit_building);
+  free(s.unit_transit);
+  free(s.unit_head);
+  free(s.next_in_unit);
+  free(s.area_offered);
+  free(s.school_offered);
+  free(s.daycare_offered);
+  free(s.building_offered);
+  free(s.views);
+  free(s.mobile_known);
+  free(s.is_mobile);
+  for (int l = 0; l <= MAX_DEPTH; l++)
+    free(s.pushed[l]);
+  free(unplaced);
+  free(s.turns);
+  free(s.school_areas.first);
+  free(s.school_areas.list);
+  free(s.daycare_areas.first);
+  free(s.daycare_areas.list);
+  free(s.building_areas.first);
+  free(s.building_areas.list);
+  free(s.unit_used);
+  free(s.area_used);
+  free(s.school_used);
+  free(s.daycare_used);
+  free(s.building_used);
+  free(s.journal);
+  return moves;
+}

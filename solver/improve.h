@@ -1,0 +1,46 @@
+/**
+ * @file improve.h
+ * @brief A fast local search that improves a feasible proposal: the primal
+ *        heuristic solve.c runs before and between the tiers of the MIP.
+ *
+ * The search keeps every hard rule of models/formulation.md §5 at every
+ * accepted step, and accepts a step only when it is strictly better in the
+ * lexicographic order of the model's tiers (§6):
+ *
+ *   1. more households housed;
+ *   2. at equal housed, more waiting days housed;
+ *   3. at equal 1 and 2, more households in permanent (non-transit) units;
+ *   4. at equal 1 to 3, a lower soft cost: the full soft tier of the model
+ *      at t and o's least values, i.e. the candidates' pair_cost plus
+ *      W_spread times the spread penalty (C13) and W_near_cap times the
+ *      near-cap excess (C14) of every area, school and daycare -- the same
+ *      figure greedy.c reports as tier_value[BP_TIER_SOFT].
+ *
+ * So no step ever makes an earlier tier worse.  See improve.c for the moves.
+ */
+#ifndef BOPLACE_IMPROVE_H
+#define BOPLACE_IMPROVE_H
+
+#include "boplace.h"
+
+/** Improves a feasible proposal in place, keeping every hard rule.
+ *
+ *  chosen[h] is a candidate index of household h (one of
+ *  derived->first_candidate[h] .. first_candidate[h + 1] - 1), or -1 when h
+ *  is unplaced.  The proposal must keep every hard rule on entry (a greedy
+ *  or MIP proposal does); it then keeps them on return.  A chosen[] that
+ *  names another household's candidate is left untouched (returns 0).
+ *
+ *  Tiers as in the file comment: housed, then waiting days housed, then
+ *  permanent, then the model's full soft cost (pair_cost + spread +
+ *  near-cap).  Place-locked households never move; a group (two or more
+ *  members) moves only as a whole, all in one area; a fresh area (no
+ *  newcomers today, min_cluster m > 0) ends with 0 or at least m households.
+ *
+ *  Stops by `deadline`, in CLOCK_MONOTONIC seconds (as solve.c's
+ *  now_seconds()), or sooner when no move improves.  Returns the number of
+ *  improving moves made (0 when chosen is unchanged). */
+int bp_improve(const bp_case *kase, const bp_derived *derived, int *chosen,
+               double deadline);
+
+#endif

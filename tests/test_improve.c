@@ -1,0 +1,466 @@
+/**
+ * @file test_improve.c
+ * @brief Unit tests of the local search (solver/improve.c): on small hand-
+ *        built cases where the hand method is known to fall short, it
+ *        reaches the optimum; on many random small cases its proposal keeps
+ *        every row of the model (checked by model_build.c's own rows, not
+ *        improve.c's counting) and is never worse in any tier than the
+ *        proposal it was given.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+#include <glpk.h>
+#include <time.h>
+
+#include "case_builder.h"
+#include "greedy.h"
+#include "improve.h"
+#include "model.h"
+
+typedef struct {
+  bp_case kase;
+  bp_derived derived;
+  bp_diagnostics diag;
+  int *chosen; /* the proposal under test */
+} improve_run;
+
+static double in_seconds(double seconds) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec + seconds;
+}
+
+/* Derives the case and starts from the hand method's proposal. */
+static void start_from_greedy(improve_run *r) {
+  memset(&r->derived, 0, sizeof r->derived);
+  memset(&r->diag, 0, sizeof r->diag);
+  assert_int_equal(bp_derive(&r->kase, &r->derived, &r->diag), BP_OK);
+  bp_solution g;
+  assert_int_equal(bp_greedy(&r->kase, &r->derived, &g, &r->diag), BP_OK);
+  size_t nh = r->kase.n_households;
+  r->chosen = bp_alloc((nh + 1) * sizeof *r->chosen);
+  memcpy(r->chosen, g.candidate_of_household, nh * sizeof *r->chosen);
+  bp_solution_free(&g);
+}
+
+/* The candidate of household h for unit u (the pair must be eligible). */
+static int candidate(const improve_run *r, int h, int u) {
+  for (size_t i = r->derived.first_candidate[h];
+       i < r->derived.first_candidate[h + 1]; i++)
+    if (r->derived.candidates[i].unit == u)
+      return (int)i;
+  fail_msg("H%02d may not live in U%02d", h, u);
+  return -1;
+}
+
+static int unit_of(const improve_run *r, int h) {
+  int c = r->chosen[h];
+  return c < 0 ? -1 : r->derived.candidates[c].unit;
+}
+
+static int housed(const improve_run *r) {
+  int n = 0;
+  for (size_t h = 0; h < r->kase.n_households; h++)
+    n += r->chosen[h] >= 0;
+  return n;
+}
+
+/* The four tiers at a proposal, by the model's own rows and objective;
+ * asserts that every row holds. */
+static void model_tiers(const improve_run *r, const int *chosen,
+                        double tiers[BP_TIER_COUNT]) {
+  bp_model m;
+  bp_model_build(&r->kase, &r->derived, 0, &m);
+  double *x = bp_calloc((size_t)glp_get_num_cols(m.problem) + 1, sizeof *x);
+  bp_model_complete(&m, chosen, x);
+  assert_true(bp_model_violation(&m, x) < 1e-9);
+  for (int t = 0; t < BP_TIER_COUNT; t++) {
+    bp_model_set_objective(&m, (bp_tier)t);
+    tiers[t] = bp_model_tier_value(&m, (bp_tier)t, x);
+  }
+  free(x);
+  bp_model_free(&m);
+}
+
+static void done(improve_run *r) {
+  free(r->chosen);
+  bp_derived_free(&r->derived);
+  bp_diagnostics_free(&r->diag);
+  bp_case_free(&r->kase);
+}
+
+/* H00 waited longest and takes the cheap two-room flat; H01 (three people)
+ * fits nowhere else.  One push: H00 to the one-room flat. */
+static void one_push_houses_the_big_family(void **state) {
+  (void)state;
+  improve_run r;
+  tb_case(&r.kase, 2, 1, 0);
+  tb_unit(&r.kase, 0, 2, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 0, 1, 3500, BP_UNIT_PUBLIC);
+  tb_household(&r.kase, 1, 0, 0, 5000, 90);
+  tb_household(&r.kase, 3, 0, 0, 5000, 10);
+  start_from_greedy(&r);
+  assert_int_equal(housed(&r), 1); /* the hand method's shortfall */
+  assert_true(bp_improve(&r.kase, &r.derived, r.chosen, in_seconds(5)) >= 1);
+  assert_int_equal(unit_of(&r, 0), 1);
+  assert_int_equal(unit_of(&r, 1), 0);
+  double t[BP_TIER_COUNT];
+  model_tiers(&r, r.chosen, t);
+  assert_true(t[BP_TIER_HOUSED] == 2.0);
+  done(&r);
+}
+
+/* A chain of two pushes: the family of five needs U00 (three rooms), held by
+ * a family of three, whose other home U01 is held by a single, who can go
+ * to U02. */
+static void two_pushes_make_a_chain(void **state) {
+  (void)state;
+  improve_run r;
+  tb_case(&r.kase, 2, 1, 0);
+  tb_unit(&r.kase, 0, 3, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 0, 2, 3200, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 0, 1, 3400, BP_UNIT_PUBLIC);
+  tb_household(&r.kase, 3, 0, 0, 5000, 90); /* rooms 2-4: U00, U01 */
+  tb_household(&r.kase, 1, 0, 0, 5000, 80); /* rooms 1-2: U01, U02 */
+  tb_household(&r.kase, 5, 0, 0, 5000, 10); /* rooms 3-6: U00 only */
+  start_from_greedy(&r);
+  assert_int_equal(unit_of(&r, 0), 0);
+  assert_int_equal(unit_of(&r, 1), 1);
+  assert_int_equal(unit_of(&r, 2), -1);
+  bp_improve(&r.kase, &r.derived, r.chosen, in_seconds(5));
+  assert_int_equal(unit_of(&r, 2), 0);
+  assert_int_equal(unit_of(&r, 0), 1);
+  assert_int_equal(unit_of(&r, 1), 2);
+  double t[BP_TIER_COUNT];
+  model_tiers(&r, r.chosen, t);
+  done(&r);
+}
+
+/* The area's newcomer cap leaves room for one: H00 takes it although it
+ * could live in area 1; H01 can only live in area 0.  The push is through
+ * the area's room, not a unit. */
+static void a_push_through_the_area_cap(void **state) {
+  (void)state;
+  improve_run r;
+  tb_case(&r.kase, 3, 2, 149); /* 149 of 1000 at cap 15 %: room for 1 */
+  tb_unit(&r.kase, 0, 1, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 0, 3, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 1, 1, 3900, BP_UNIT_PUBLIC);
+  tb_household(&r.kase, 1, 0, 0, 5000, 90);
+  tb_household(&r.kase, 4, 0, 0, 5000, 10); /* rooms 2-5: U01 only */
+  start_from_greedy(&r);
+  assert_int_equal(r.derived.area_room[0], 1);
+  assert_int_equal(unit_of(&r, 0), 0);
+  assert_int_equal(unit_of(&r, 1), -1);
+  bp_improve(&r.kase, &r.derived, r.chosen, in_seconds(5));
+  assert_int_equal(unit_of(&r, 0), 2);
+  assert_int_equal(unit_of(&r, 1), 1);
+  done(&r);
+}
+
+/* A fresh area opens only with min_cluster households at once: the hand
+ * method keeps it closed, the search opens it with both. */
+static void unplaced_households_open_a_fresh_area_together(void **state) {
+  (void)state;
+  improve_run r;
+  tb_case(&r.kase, 3, 2, 0);
+  r.kase.areas[0].newcomer_households = 50;
+  r.kase.policy.min_cluster = 2;
+  tb_unit(&r.kase, 1, 1, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 1, 1, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 1, 1, 3000, BP_UNIT_PUBLIC);
+  tb_household(&r.kase, 1, 0, 0, 5000, 5);
+  tb_household(&r.kase, 1, 0, 0, 5000, 3);
+  start_from_greedy(&r);
+  assert_int_equal(housed(&r), 0);
+  bp_improve(&r.kase, &r.derived, r.chosen, in_seconds(5));
+  assert_int_equal(housed(&r), 2);
+  double t[BP_TIER_COUNT];
+  model_tiers(&r, r.chosen, t); /* (C9) holds */
+  done(&r);
+}
+
+/* Tier 2: one unit, held by the household that waited less. */
+static void the_longer_waiting_household_takes_the_place(void **state) {
+  (void)state;
+  improve_run r;
+  tb_case(&r.kase, 2, 1, 0);
+  tb_unit(&r.kase, 0, 1, 3000, BP_UNIT_PUBLIC);
+  tb_household(&r.kase, 1, 0, 0, 5000, 10);
+  tb_household(&r.kase, 1, 0, 0, 5000, 90);
+  start_from_greedy(&r);
+  r.chosen[1] = -1;
+  r.chosen[0] = candidate(&r, 0, 0);
+  assert_int_equal(bp_improve(&r.kase, &r.derived, r.chosen, in_seconds(5)), 1);
+  assert_int_equal(unit_of(&r, 1), 0);
+  assert_int_equal(unit_of(&r, 0), -1);
+  done(&r);
+}
+
+/* Tier 3, then tier 4: out of the transit unit, and into the cheaper of two
+ * permanent ones. */
+static void transit_to_permanent_then_cheaper(void **state) {
+  (void)state;
+  improve_run r;
+  tb_case(&r.kase, 2, 1, 0);
+  tb_unit(&r.kase, 0, 1, 3000, BP_UNIT_TRANSIT);
+  tb_unit(&r.kase, 0, 1, 4500, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 0, 1, 3500, BP_UNIT_PUBLIC);
+  tb_household(&r.kase, 1, 0, 0, 5000, 10);
+  start_from_greedy(&r);
+  r.chosen[0] = candidate(&r, 0, 0);
+  double before[BP_TIER_COUNT], after[BP_TIER_COUNT];
+  model_tiers(&r, r.chosen, before);
+  assert_true(bp_improve(&r.kase, &r.derived, r.chosen, in_seconds(5)) >= 1);
+  assert_int_equal(unit_of(&r, 0), 2);
+  model_tiers(&r, r.chosen, after);
+  assert_true(after[BP_TIER_PERMANENT] == 1.0);
+  done(&r);
+}
+
+/* Two households in each other's better unit swap (tier 4). */
+static void households_swap_units(void **state) {
+  (void)state;
+  improve_run r;
+  tb_case(&r.kase, 3, 2, 10);
+  tb_unit(&r.kase, 0, 1, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 1, 1, 3000, BP_UNIT_PUBLIC);
+  tb_household(&r.kase, 1, 0, 0, 5000, 10);
+  tb_household(&r.kase, 1, 0, 0, 5000, 10);
+  r.kase.households[0].preferred_area = 1;
+  r.kase.households[1].preferred_area = 0;
+  start_from_greedy(&r);
+  r.chosen[0] = candidate(&r, 0, 0);
+  r.chosen[1] = candidate(&r, 1, 1);
+  double before[BP_TIER_COUNT], after[BP_TIER_COUNT];
+  model_tiers(&r, r.chosen, before);
+  assert_int_equal(bp_improve(&r.kase, &r.derived, r.chosen, in_seconds(5)), 1);
+  assert_int_equal(unit_of(&r, 0), 1);
+  assert_int_equal(unit_of(&r, 1), 0);
+  model_tiers(&r, r.chosen, after);
+  assert_true(after[BP_TIER_SOFT] < before[BP_TIER_SOFT] - 1.0);
+  done(&r);
+}
+
+/* A place lock and a group hold: the chain that would move them is not
+ * made, and the household that needs their unit stays unplaced. */
+static void locks_and_groups_stay_put(void **state) {
+  (void)state;
+  improve_run r;
+  tb_case(&r.kase, 2, 1, 0);
+  tb_unit(&r.kase, 0, 2, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 0, 1, 3500, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 0, 2, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 0, 1, 3500, BP_UNIT_PUBLIC);
+  tb_household(&r.kase, 1, 0, 0, 5000, 90); /* locked in U00 */
+  tb_household(&r.kase, 3, 0, 0, 5000, 10); /* needs U00 or U02 */
+  tb_household(&r.kase, 1, 0, 0, 5000, 80); /* group, holds U02 */
+  tb_household(&r.kase, 1, 0, 0, 5000, 80); /* group, holds U03 */
+  tb_household(&r.kase, 3, 0, 0, 5000, 5);
+  int pair[] = {2, 3};
+  tb_group(&r.kase, pair, 2);
+  tb_lock(&r.kase, 0, 0, BP_LOCK_PLACE);
+  start_from_greedy(&r);
+  r.chosen[1] = -1;
+  r.chosen[4] = -1;
+  r.chosen[2] = candidate(&r, 2, 2);
+  r.chosen[3] = candidate(&r, 3, 3);
+  double before[BP_TIER_COUNT];
+  model_tiers(&r, r.chosen, before);
+  bp_improve(&r.kase, &r.derived, r.chosen, in_seconds(5));
+  assert_int_equal(unit_of(&r, 0), 0); /* the lock */
+  assert_int_equal(unit_of(&r, 2), 2); /* the group, whole, where it was */
+  assert_int_equal(unit_of(&r, 3), 3);
+  assert_int_equal(unit_of(&r, 1), -1);
+  assert_int_equal(unit_of(&r, 4), -1);
+  done(&r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Random small cases: the model's rows and tiers                       */
+/* ------------------------------------------------------------------ */
+
+/* A small linear congruential generator: the same cases on every machine. */
+typedef struct {
+  uint64_t state;
+} rng;
+
+static int rnd_below(rng *r, int n) { /* 0..n-1 */
+  r->state = r->state * 6364136223846793005ULL + 1442695040888963407ULL;
+  return (int)((r->state >> 33) % (uint64_t)n);
+}
+
+#define rnd(n) rnd_below(random, (n))
+
+/* As test_greedy.c's random cases, with scores and wishes so that tier 4
+ * has something to choose between. */
+static void random_case(bp_case *k, rng *random) {
+  int n_areas = 2 + rnd(3);
+  tb_case(k, n_areas + 1, n_areas, 0);
+  for (int a = 0; a < n_areas; a++) {
+    static const int newcomers[] = {0, 0, 50, 148, 149, 150, 146};
+    k->areas[a].newcomer_households = newcomers[rnd(7)];
+    k->areas[a].partner = rnd(3) == 0;
+    k->schools[a].free_seats = rnd(6);
+    k->schools[a].bilingual = 140 + rnd(20);
+    k->daycares[a].free_seats = rnd(4);
+    k->daycares[a].bilingual = 25 + rnd(10);
+  }
+  k->policy.min_cluster = rnd(3) == 0 ? 0 : 1 + rnd(3);
+  k->policy.max_new_per_building = rnd(3);
+  int n_units = 3 + rnd(8);
+  for (int i = 0; i < n_units; i++) {
+    int shared = rnd(6) == 0;
+    bp_unit *u = tb_unit(k, rnd(n_areas), 1 + rnd(4), 3000 + 500 * rnd(8),
+                         shared ? BP_UNIT_SHARED
+                                : (rnd(5) == 0 ? BP_UNIT_TRANSIT : BP_UNIT_PUBLIC));
+    if (shared)
+      u->places = 1 + rnd(3);
+  }
+  if (n_units >= 3) {
+    int b[] = {0, 1, 2};
+    tb_building(k, b, 3);
+  }
+  int n_households = 2 + rnd(9);
+  for (int i = 0; i < n_households; i++) {
+    int adults = 1 + rnd(3), c05 = rnd(3) == 0 ? 1 : 0,
+        c616 = rnd(3) == 0 ? 1 + rnd(2) : 0;
+    bp_household *h =
+        tb_household(k, adults, c05, c616, 3500 + 600 * rnd(8), rnd(4) * 10);
+    h->preferred_area = rnd(2) ? rnd(n_areas) : -1;
+  }
+  if (n_households >= 4 && rnd(2)) {
+    int g[] = {1, 2, 3};
+    tb_group(k, g, 2 + rnd(2));
+  }
+  if (rnd(3) == 0)
+    tb_lock(k, rnd(n_households), rnd(n_units), BP_LOCK_PLACE);
+  if (rnd(3) == 0)
+    tb_lock(k, rnd(n_households), rnd(n_units), BP_LOCK_FORBID);
+}
+
+/* Lexicographic: is a at least as good as b, tier by tier? */
+static int not_worse(const double a[BP_TIER_COUNT],
+                     const double b[BP_TIER_COUNT]) {
+  for (int t = 0; t < BP_TIER_SOFT; t++)
+    if (a[t] != b[t])
+      return a[t] > b[t];
+  return a[BP_TIER_SOFT] <= b[BP_TIER_SOFT] + 1e-6;
+}
+
+static void random_cases_keep_every_row_and_tier(void **state) {
+  (void)state;
+  rng random = {20260402};
+  int checked = 0, improved = 0, more_housed = 0, optimal = 0, emptied = 0;
+  for (int n = 0; n < 500; n++) {
+    improve_run r;
+    random_case(&r.kase, &random);
+    memset(&r.derived, 0, sizeof r.derived);
+    memset(&r.diag, 0, sizeof r.diag);
+    bp_solution g;
+    r.chosen = NULL;
+    if (bp_derive(&r.kase, &r.derived, &r.diag) != BP_OK) {
+      done(&r); /* a lock on a pair that breaks a pairwise rule */
+      continue;
+    }
+    if (bp_greedy(&r.kase, &r.derived, &g, &r.diag) != BP_OK) {
+      bp_solution_free(&g);
+      done(&r); /* locks no plan (or no hand plan) keeps */
+      continue;
+    }
+    size_t nh = r.kase.n_households;
+    r.chosen = bp_alloc((nh + 1) * sizeof *r.chosen);
+    memcpy(r.chosen, g.candidate_of_household, nh * sizeof *r.chosen);
+    bp_solution_free(&g);
+    /* Every third case starts from less: the hand method's proposal with
+     * the singles unplaced where that keeps every row. */
+    bp_model m;
+    bp_model_build(&r.kase, &r.derived, 0, &m);
+    double *x = bp_calloc((size_t)glp_get_num_cols(m.problem) + 1, sizeof *x);
+    if (n % 3 == 0) {
+      int *less = bp_alloc((nh + 1) * sizeof *less);
+      memcpy(less, r.chosen, nh * sizeof *less);
+      for (size_t h = 0; h < nh; h++)
+        if (r.kase.households[h].group < 0 && r.derived.locked_unit[h] < 0)
+          less[h] = -1;
+      bp_model_complete(&m, less, x);
+      if (bp_model_violation(&m, x) < 1e-9) {
+        memcpy(r.chosen, less, nh * sizeof *less);
+        emptied++;
+      }
+      free(less);
+    }
+    double before[BP_TIER_COUNT], after[BP_TIER_COUNT];
+    model_tiers(&r, r.chosen, before);
+    int moves = bp_improve(&r.kase, &r.derived, r.chosen, in_seconds(5));
+    model_tiers(&r, r.chosen, after); /* every row holds */
+    assert_true(not_worse(after, before));
+    if (moves > 0)
+      assert_true(after[BP_TIER_HOUSED] > before[BP_TIER_HOUSED] ||
+                  after[BP_TIER_WAITING] > before[BP_TIER_WAITING] ||
+                  after[BP_TIER_PERMANENT] > before[BP_TIER_PERMANENT] ||
+                  after[BP_TIER_SOFT] < before[BP_TIER_SOFT] - 1e-9);
+    /* Place locks kept, groups whole in one area. */
+    for (size_t h = 0; h < nh; h++)
+      if (r.derived.locked_unit[h] >= 0)
+        assert_int_equal(unit_of(&r, (int)h), r.derived.locked_unit[h]);
+    /* Never more than the optimizer houses. */
+    bp_solution best;
+    bp_diagnostics diag = {0};
+    assert_int_equal(bp_solve(&r.kase, &r.derived, &best, &diag), BP_OK);
+    assert_true(after[BP_TIER_HOUSED] <= best.housed);
+    optimal += after[BP_TIER_HOUSED] == best.housed;
+    bp_solution_free(&best);
+    bp_diagnostics_free(&diag);
+    improved += moves > 0;
+    more_housed += after[BP_TIER_HOUSED] > before[BP_TIER_HOUSED];
+    checked++;
+    free(x);
+    bp_model_free(&m);
+    done(&r);
+  }
+  print_message("random cases: %d checked (%d from a thinned proposal), %d "
+                "improved, %d with more housed, %d housing as many as the "
+                "optimizer\n",
+                checked, emptied, improved, more_housed, optimal);
+  assert_true(checked > 300 && improved > 50 && more_housed > 20);
+  assert_true(optimal > checked * 9 / 10);
+}
+
+/* A proposal that names another household's candidate is left alone. */
+static void a_foreign_proposal_is_left_alone(void **state) {
+  (void)state;
+  improve_run r;
+  tb_case(&r.kase, 2, 1, 0);
+  tb_unit(&r.kase, 0, 1, 3000, BP_UNIT_PUBLIC);
+  tb_household(&r.kase, 1, 0, 0, 5000, 10);
+  tb_household(&r.kase, 1, 0, 0, 5000, 10);
+  start_from_greedy(&r);
+  r.chosen[0] = -1;
+  r.chosen[1] = 0; /* H00's candidate */
+  assert_int_equal(bp_improve(&r.kase, &r.derived, r.chosen, in_seconds(5)), 0);
+  assert_int_equal(r.chosen[1], 0);
+  done(&r);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(one_push_houses_the_big_family),
+      cmocka_unit_test(two_pushes_make_a_chain),
+      cmocka_unit_test(a_push_through_the_area_cap),
+      cmocka_unit_test(unplaced_households_open_a_fresh_area_together),
+      cmocka_unit_test(the_longer_waiting_household_takes_the_place),
+      cmocka_unit_test(transit_to_permanent_then_cheaper),
+      cmocka_unit_test(households_swap_units),
+      cmocka_unit_test(locks_and_groups_stay_put),
+      cmocka_unit_test(a_foreign_proposal_is_left_alone),
+      cmocka_unit_test(random_cases_keep_every_row_and_tier),
+  };
+  int failed = cmocka_run_group_tests(tests, NULL, NULL);
+  glp_free_env();
+  return failed;
+}
