@@ -249,7 +249,13 @@ typedef struct {
   double daycare; /**< the area's daycare; INFINITY when the area has none */
 } bp_unit_travel;
 
-/** One eligible (household, unit) pair: a column of the model. */
+/** One eligible (household, unit) pair: a column of the model.
+ *
+ *  There is one per eligible pair (109 million on the benchmark's XL case),
+ *  so the layout is kept tight: the yes/no terms are bytes, grouped so that
+ *  the struct has no padding but its 4 tail bytes (88 bytes on LP64).  The
+ *  figures stay doubles: they are written out at full precision, so a
+ *  narrower type would change the outputs. */
 typedef struct {
   int household, unit;
   double minutes_language_school; /**< NAN where the rule does not apply */
@@ -260,12 +266,12 @@ typedef struct {
   /** The pair's own share of the soft objective, by term (not weighted). */
   double travel_hours;   /**< sum of the relevant one-way minutes / 60 */
   double rent_burden;    /**< rent / max_rent */
-  int preferred;         /**< unit lies in the preferred area */
-  int ties;              /**< unit lies in the ties area */
-  int partner;           /**< unit lies in a partner area */
   double score;          /**< outside score for (household, area), 0 if none */
-  double pair_cost;      /**< weighted sum of the terms above (to minimise) */
-  int locked_place;      /**< a lock says: place here */
+  double pair_cost;      /**< weighted sum of the terms (to minimise) */
+  unsigned char preferred;    /**< 0/1: unit lies in the preferred area */
+  unsigned char ties;         /**< 0/1: unit lies in the ties area */
+  unsigned char partner;      /**< 0/1: unit lies in a partner area */
+  unsigned char locked_place; /**< 0/1: a lock says: place here */
 } bp_candidate;
 
 typedef struct {

@@ -13,9 +13,11 @@
  * on a pair that breaks a hard rule is an input error the coordinator must
  * fix, not something to optimise around.
  */
+#include <float.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,16 +55,31 @@ static int compare_keys(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+/* The index of key in keys[0..n) (ascending), or n when absent.  bsearch()
+ * with compare_keys gives the same answer; this one is inlined and free of
+ * branches the processor could mispredict, since bp_check_pair() asks it
+ * twice for every pair it checks.  The loop keeps the last key <= key
+ * within [base, base + len). */
+static size_t find_key(const uint64_t *keys, size_t n, uint64_t key) {
+  if (n == 0)
+    return 0;
+  const uint64_t *base = keys;
+  size_t len = n;
+  while (len > 1) {
+    size_t half = len / 2;
+    base = base[half] <= key ? base + half : base;
+    len -= half;
+  }
+  return *base == key ? (size_t)(base - keys) : n;
+}
+
 static int has_key(const uint64_t *keys, size_t n, uint64_t key) {
-  return n > 0 && bsearch(&key, keys, n, sizeof *keys, compare_keys) != NULL;
+  return n > 0 && find_key(keys, n, key) < n;
 }
 
 static double score_of(const bp_derived *d, uint64_t key) {
-  if (d->n_score_keys == 0)
-    return 0.0;
-  const uint64_t *hit =
-      bsearch(&key, d->score_keys, d->n_score_keys, sizeof key, compare_keys);
-  return hit ? d->score_values[hit - d->score_keys] : 0.0;
+  size_t at = find_key(d->score_keys, d->n_score_keys, key);
+  return at < d->n_score_keys ? d->score_values[at] : 0.0;
 }
 
 int bp_check_pair(const bp_case *kase, const bp_derived *derived, int h, int u,
@@ -309,6 +326,309 @@ static void check_destinations(const bp_case *kase, const bp_derived *d,
   }
 }
 
+/* ------------------------------------------------------------------ */
+/* The candidates: every eligible pair, without checking every pair    */
+/* ------------------------------------------------------------------ */
+
+/* bp_check_pair() is the one definition of eligibility, but calling it on
+ * all households x units is most of the time of a run (720 million pairs on
+ * the benchmark's XL case, of which 15 % are eligible).  So the pairs are
+ * first screened, and bp_check_pair() is called only on the survivors; its
+ * answer alone decides what is stored and counted.
+ *
+ * Why the screen never drops a pair that matters.  A pair is stored when
+ * bp_check_pair() fails no rule, and counted in eligible_ignoring_locks when
+ * it fails none but (perhaps) BP_RULE_LOCK.  The screen drops a pair only
+ * when one of the tests below holds, and each is, operand for operand, the
+ * test bp_check_pair() applies for a rule other than BP_RULE_LOCK, with the
+ * same condition on the household for the rule to apply:
+ *
+ *   unit left out of every bucket:  area vulnerable && !allow_vulnerable_areas
+ *                                   (VULNERABLE); kind transit && !allow_transit
+ *                                   (TRANSIT)
+ *   shared bucket not visited:      !bp_is_single_adult (SHARED_SINGLE)
+ *   room bucket not visited:        rooms < bp_rooms_needed (ROOMS_MIN) or
+ *                                   rooms > bp_rooms_allowed (ROOMS_MAX); only
+ *                                   non-shared units are in room buckets
+ *   rest of a bucket skipped:       rent > max_rent + SLACK (RENT): a bucket is
+ *                                   sorted by rent, NaN last; once one rent
+ *                                   passes the test every later non-NaN rent,
+ *                                   being >= it, does too; the NaN tail (for
+ *                                   which the test is false) is always visited
+ *   FAIL_LANGUAGE_SCHOOL, adults > 0:
+ *                                   !(language_school <= limit + SLACK)
+ *                                   (LANGUAGE_SCHOOL)
+ *   FAIL_SCHOOL, children_6_16 > 0: !(school <= limit + SLACK) (SCHOOL)
+ *   FAIL_DAYCARE, children_0_5 > 0: !(daycare <= limit + SLACK) (DAYCARE) or
+ *                                   the area has no daycare (DAYCARE_PLACES)
+ *   FAIL_HEALTH, needs_health:      !(health <= limit + SLACK) (HEALTH)
+ *   FAIL_STEP_FREE, step_free:      !step_free of the unit (STEP_FREE)
+ *   persons > max_persons > 0       (PERSONS)
+ *   children_6_16 > 0 && children_6_16 > the school's free seats (SCHOOL_SEATS)
+ *   children_0_5 > 0 && children_0_5 > the daycare's free places
+ *                                   (DAYCARE_PLACES)
+ *   job_stop >= 0 && !(walk_minutes + minutes_to_stop[job][stop]
+ *                      <= max_minutes_job + SLACK)      (JOB)
+ *
+ * So a dropped pair fails a rule that is not the lock rule: bp_check_pair()
+ * would neither store nor count it.  The floating-point tests repeat
+ * bp_check_pair()'s expressions on the same doubles; that they give the
+ * same answer needs evaluation in plain double precision (FLT_EVAL_METHOD
+ * 0, every x86-64 and ARM64 build; they are sums and comparisons only, so
+ * no multiply-add can be contracted either); elsewhere they are left out
+ * (the rent buckets are then scanned to the end), which keeps the screen
+ * sound and only makes it slower.  Survivors are visited in unit order through a
+ * bitmap, so the candidates stay sorted by household then unit.
+ * test_derive.c compares the result with the plain all-pairs loop. */
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+enum { SCREEN_FLOATS = 1 };
+#else
+enum { SCREEN_FLOATS = 0 };
+#endif
+
+/* What a unit fails whatever the household, for the rules that apply to
+ * some households only. */
+enum {
+  FAIL_LANGUAGE_SCHOOL = 1,
+  FAIL_SCHOOL = 2,
+  FAIL_DAYCARE = 4,
+  FAIL_HEALTH = 8,
+  FAIL_STEP_FREE = 16,
+};
+
+/* A unit as the screen sees it, packed for a linear scan. */
+typedef struct {
+  double rent, walk_minutes;
+  int unit, stop;
+  int rooms;
+  int shared;         /* 1 for kind shared: no room rule, single adults only */
+  int max_persons;    /* 0 = no limit */
+  int school_seats;   /* free seats at the area's school */
+  int daycare_places; /* free places at the area's daycare; INT_MAX when it
+                         has none (FAIL_DAYCARE is set then) */
+  unsigned fails;     /* FAIL_* */
+} screen_unit;
+
+/* A run of screen units: [begin, nan) sorted by rent, [nan, end) NaN rent. */
+typedef struct {
+  int rooms;
+  size_t begin, nan, end;
+} screen_bucket;
+
+typedef struct {
+  screen_unit *units;
+  size_t n_units;
+  screen_bucket *buckets; /* non-shared units by rooms, ascending */
+  size_t n_buckets;
+  screen_bucket shared;   /* the shared units */
+  size_t words;           /* 64-bit words in a bitmap of all units */
+} screen;
+
+/* Shared units last; the others by rooms; then rent (NaN last), unit. */
+static int compare_screen_units(const void *a, const void *b) {
+  const screen_unit *x = a, *y = b;
+  if (x->shared != y->shared)
+    return x->shared - y->shared;
+  if (!x->shared && x->rooms != y->rooms)
+    return (x->rooms > y->rooms) - (x->rooms < y->rooms);
+  int nx = isnan(x->rent), ny = isnan(y->rent);
+  if (nx != ny)
+    return nx - ny;
+  if (!nx && x->rent != y->rent)
+    return (x->rent > y->rent) - (x->rent < y->rent);
+  return (x->unit > y->unit) - (x->unit < y->unit);
+}
+
+static void screen_build(const bp_case *kase, const bp_derived *d,
+                         screen *sc) {
+  const bp_policy *p = &kase->policy;
+  memset(sc, 0, sizeof *sc);
+  sc->units = bp_alloc((kase->n_units + 1) * sizeof *sc->units);
+  for (size_t u = 0; u < kase->n_units; u++) {
+    const bp_unit *unit = &kase->units[u];
+    const bp_area *area = &kase->areas[unit->area];
+    const bp_unit_travel *t = &d->unit_travel[u];
+    if ((area->vulnerable && !p->allow_vulnerable_areas) ||
+        (unit->kind == BP_UNIT_TRANSIT && !p->allow_transit))
+      continue; /* VULNERABLE or TRANSIT fails for every household */
+    screen_unit *x = &sc->units[sc->n_units++];
+    x->rent = unit->rent;
+    x->walk_minutes = unit->walk_minutes;
+    x->unit = (int)u;
+    x->stop = unit->stop;
+    x->rooms = unit->rooms;
+    x->shared = unit->kind == BP_UNIT_SHARED;
+    x->max_persons = unit->max_persons;
+    x->school_seats = area->school >= 0 && (size_t)area->school < kase->n_schools
+                          ? kase->schools[area->school].free_seats
+                          : INT_MAX;
+    x->daycare_places =
+        area->daycare >= 0 && (size_t)area->daycare < kase->n_daycares
+            ? kase->daycares[area->daycare].free_seats
+            : INT_MAX;
+    x->fails = 0;
+    if (area->daycare < 0)
+      x->fails |= FAIL_DAYCARE;
+    if (!unit->step_free)
+      x->fails |= FAIL_STEP_FREE;
+    if (SCREEN_FLOATS) {
+      if (!(t->language_school <= p->max_minutes_language_school + SLACK))
+        x->fails |= FAIL_LANGUAGE_SCHOOL;
+      if (!(t->school <= p->max_minutes_school + SLACK))
+        x->fails |= FAIL_SCHOOL;
+      if (!(t->daycare <= p->max_minutes_daycare + SLACK))
+        x->fails |= FAIL_DAYCARE;
+      if (!(t->health <= p->max_minutes_health + SLACK))
+        x->fails |= FAIL_HEALTH;
+    }
+  }
+  qsort(sc->units, sc->n_units, sizeof *sc->units, compare_screen_units);
+
+  sc->buckets = bp_alloc((sc->n_units + 1) * sizeof *sc->buckets);
+  size_t i = 0;
+  while (i < sc->n_units) {
+    size_t begin = i;
+    int shared = sc->units[i].shared, rooms = sc->units[i].rooms;
+    while (i < sc->n_units && sc->units[i].shared == shared &&
+           (shared || sc->units[i].rooms == rooms))
+      i++;
+    size_t nan = begin;
+    while (nan < i && !isnan(sc->units[nan].rent))
+      nan++;
+    screen_bucket b = {rooms, begin, nan, i};
+    if (shared)
+      sc->shared = b;
+    else
+      sc->buckets[sc->n_buckets++] = b;
+  }
+  sc->words = (kase->n_units + 63) / 64;
+}
+
+static void screen_free(screen *sc) {
+  free(sc->units);
+  free(sc->buckets);
+  memset(sc, 0, sizeof *sc);
+}
+
+/* What one household asks of a unit, for screen_bucket_scan(). */
+typedef struct {
+  int persons, children_0_5, children_6_16;
+  unsigned needs;           /* FAIL_* bits that concern the household */
+  double rent_limit;        /* max_rent + SLACK */
+  const double *job_minutes;/* minutes_to_stop[job_stop], NULL = no job */
+  double job_limit;         /* max_minutes_job + SLACK */
+} screen_ask;
+
+/* Marks unit x in `marks` if it passes the screen for ask. */
+static inline void screen_one(const screen_unit *x, const screen_ask *a,
+                              uint64_t *marks) {
+  if (x->fails & a->needs)
+    return;
+  if (x->max_persons > 0 && a->persons > x->max_persons)
+    return;
+  if (a->children_6_16 > 0 && a->children_6_16 > x->school_seats)
+    return;
+  if (a->children_0_5 > 0 && a->children_0_5 > x->daycare_places)
+    return;
+  if (SCREEN_FLOATS && a->job_minutes &&
+      !(x->walk_minutes + a->job_minutes[x->stop] <= a->job_limit))
+    return;
+  marks[x->unit >> 6] |= UINT64_C(1) << (x->unit & 63);
+}
+
+/* Marks the units of bucket b that pass the screen for ask. */
+static void screen_bucket_scan(const screen *sc, const screen_bucket *b,
+                               const screen_ask *a, uint64_t *marks) {
+  for (size_t i = b->begin; i < b->nan; i++) {
+    if (SCREEN_FLOATS && sc->units[i].rent > a->rent_limit)
+      break; /* and so does every later rent in [i, nan) */
+    screen_one(&sc->units[i], a, marks);
+  }
+  for (size_t i = b->nan; i < b->end; i++) /* NaN rents pass the rent test */
+    screen_one(&sc->units[i], a, marks);
+}
+
+/* Marks the units that pass the screen for household h. */
+static void screen_household(const bp_case *kase, const bp_derived *d,
+                             const screen *sc, size_t h, uint64_t *marks) {
+  const bp_household *hh = &kase->households[h];
+  const bp_policy *p = &kase->policy;
+  screen_ask a = {
+      .persons = bp_persons(hh),
+      .children_0_5 = hh->children_0_5,
+      .children_6_16 = hh->children_6_16,
+      .needs = (hh->adults > 0 ? FAIL_LANGUAGE_SCHOOL : 0u) |
+               (hh->children_6_16 > 0 ? FAIL_SCHOOL : 0u) |
+               (hh->children_0_5 > 0 ? FAIL_DAYCARE : 0u) |
+               (hh->needs_health ? FAIL_HEALTH : 0u) |
+               (hh->step_free ? FAIL_STEP_FREE : 0u),
+      .rent_limit = hh->max_rent + SLACK,
+      .job_minutes = hh->job_stop >= 0 ? d->minutes_to_stop[hh->job_stop] : NULL,
+      .job_limit = p->max_minutes_job + SLACK,
+  };
+  memset(marks, 0, sc->words * sizeof *marks);
+  if (bp_is_single_adult(hh))
+    screen_bucket_scan(sc, &sc->shared, &a, marks);
+  int needed = bp_rooms_needed(hh, p), allowed = bp_rooms_allowed(hh, p);
+  for (size_t i = 0; i < sc->n_buckets; i++) {
+    int rooms = sc->buckets[i].rooms;
+    if (rooms > allowed)
+      break;
+    if (rooms >= needed)
+      screen_bucket_scan(sc, &sc->buckets[i], &a, marks);
+  }
+}
+
+/* Every eligible pair, household by household and in unit order within
+ * one: the candidates come out sorted by household then unit, which the
+ * model's column order relies on.
+ *
+ * One thread.  Splitting the household loop over the two cores was tried
+ * (two passes: bound, then fill each household's own slots) and gave the
+ * same output, but no gain: at XL the loop spends more time in the kernel
+ * faulting in the 9 GB candidate array than in bp_check_pair(), and those
+ * faults got slower, not faster, with two threads (35 s -> 60 s wall on
+ * the shared 2-core machine).  Worth trying again once the array is small. */
+static void derive_candidates(const bp_case *kase, bp_derived *d) {
+  screen sc;
+  screen_build(kase, d, &sc);
+  uint64_t *marks = bp_alloc((sc.words + 1) * sizeof *marks);
+  size_t capacity = 1024;
+  d->candidates = bp_alloc(capacity * sizeof *d->candidates);
+  d->first_candidate =
+      bp_alloc((kase->n_households + 1) * sizeof *d->first_candidate);
+  d->eligible_ignoring_locks =
+      bp_calloc(kase->n_households + 1, sizeof *d->eligible_ignoring_locks);
+  for (size_t h = 0; h < kase->n_households; h++) {
+    d->first_candidate[h] = d->n_candidates;
+    screen_household(kase, d, &sc, h, marks);
+    for (size_t w = 0; w < sc.words; w++) {
+      for (uint64_t bits = marks[w]; bits; bits &= bits - 1) {
+        int u = (int)(w * 64 + (size_t)__builtin_ctzll(bits));
+        if (d->n_candidates == capacity) {
+          capacity *= 2;
+          d->candidates =
+              bp_realloc(d->candidates, capacity * sizeof *d->candidates);
+        }
+        /* Checked in place, and kept only when no rule fails. */
+        unsigned char failed[BP_RULE_COUNT];
+        int n_failed = bp_check_pair(kase, d, (int)h, u,
+                                     &d->candidates[d->n_candidates], failed);
+        if (n_failed == 0 || (n_failed == 1 && failed[BP_RULE_LOCK]))
+          d->eligible_ignoring_locks[h]++;
+        if (n_failed == 0)
+          d->n_candidates++;
+      }
+    }
+  }
+  d->first_candidate[kase->n_households] = d->n_candidates;
+  /* Give back what the doubling left over. */
+  d->candidates = bp_realloc(d->candidates,
+                             (d->n_candidates + 1) * sizeof *d->candidates);
+  free(marks);
+  screen_free(&sc);
+}
+
 bp_status bp_derive(const bp_case *kase, bp_derived *d,
                     bp_diagnostics *diag) {
   memset(d, 0, sizeof *d);
@@ -327,32 +647,7 @@ bp_status bp_derive(const bp_case *kase, bp_derived *d,
   if (diag->errors > before)
     return BP_INVALID;
 
-  /* Every pair, household by household: the candidates come out sorted by
-   * household then unit, which the model's column order relies on. */
-  size_t capacity = 1024;
-  d->candidates = bp_alloc(capacity * sizeof *d->candidates);
-  d->first_candidate =
-      bp_alloc((kase->n_households + 1) * sizeof *d->first_candidate);
-  d->eligible_ignoring_locks =
-      bp_calloc(kase->n_households + 1, sizeof *d->eligible_ignoring_locks);
-  for (size_t h = 0; h < kase->n_households; h++) {
-    d->first_candidate[h] = d->n_candidates;
-    for (size_t u = 0; u < kase->n_units; u++) {
-      bp_candidate f;
-      unsigned char failed[BP_RULE_COUNT];
-      int n_failed = bp_check_pair(kase, d, (int)h, (int)u, &f, failed);
-      if (n_failed == 0 || (n_failed == 1 && failed[BP_RULE_LOCK]))
-        d->eligible_ignoring_locks[h]++;
-      if (n_failed > 0)
-        continue;
-      if (d->n_candidates == capacity) {
-        capacity *= 2;
-        d->candidates = bp_realloc(d->candidates, capacity * sizeof f);
-      }
-      d->candidates[d->n_candidates++] = f;
-    }
-  }
-  d->first_candidate[kase->n_households] = d->n_candidates;
+  derive_candidates(kase, d);
   return BP_OK;
 }
 

@@ -194,6 +194,198 @@ static void place_lock_on_ineligible_pair_is_an_input_error(void **state) {
   bp_case_free(&k);
 }
 
+/* ---- The screened candidate loop against the plain all-pairs loop ---- */
+
+static uint64_t rng_state;
+
+static unsigned rnd(unsigned n) { /* 0 .. n-1, xorshift64 */
+  rng_state ^= rng_state << 13;
+  rng_state ^= rng_state >> 7;
+  rng_state ^= rng_state << 17;
+  return (unsigned)(rng_state % n);
+}
+
+static double pick(const double *values, unsigned n) { return values[rnd(n)]; }
+
+static int same_double(double a, double b) {
+  return memcmp(&a, &b, sizeof a) == 0;
+}
+
+static int same_candidate(const bp_candidate *x, const bp_candidate *y) {
+  return x->household == y->household && x->unit == y->unit &&
+         same_double(x->minutes_language_school, y->minutes_language_school) &&
+         same_double(x->minutes_school, y->minutes_school) &&
+         same_double(x->minutes_daycare, y->minutes_daycare) &&
+         same_double(x->minutes_job, y->minutes_job) &&
+         same_double(x->minutes_health, y->minutes_health) &&
+         same_double(x->travel_hours, y->travel_hours) &&
+         same_double(x->rent_burden, y->rent_burden) &&
+         same_double(x->score, y->score) &&
+         same_double(x->pair_cost, y->pair_cost) &&
+         x->preferred == y->preferred && x->ties == y->ties &&
+         x->partner == y->partner && x->locked_place == y->locked_place;
+}
+
+/* A random small case that touches every rule, often at its boundary:
+ * limits equal to the minutes, rents equal to max_rent, no daycare, no
+ * path (the last stop has no links), NaN rents and max_rents, locks. */
+static void random_case(bp_case *k) {
+  int n_areas = 1 + (int)rnd(4), n_stops = n_areas + 1 + (int)rnd(4);
+  tb_case(k, n_stops, n_areas, (int)rnd(200));
+  static const double link[] = {2.5, 5, 7.3, 10};
+  for (size_t s = 0; s + 1 < k->n_stops; s++)
+    k->links[2 * s].minutes = k->links[2 * s + 1].minutes = pick(link, 4);
+  /* A stop no link reaches: travel from it is INFINITY. */
+  k->stops = bp_realloc(k->stops, (k->n_stops + 1) * sizeof *k->stops);
+  k->stops[k->n_stops] = (bp_stop){tb_id("S", k->n_stops),
+                                   tb_id("Stop ", k->n_stops), NAN, NAN, {0}};
+  k->n_stops++;
+  if (rnd(3) == 0) /* the health clinic somewhere else */
+    k->destinations[0].stop = (int)rnd((unsigned)n_stops);
+  for (size_t a = 0; a < k->n_areas; a++) {
+    k->areas[a].vulnerable = rnd(4) == 0;
+    k->areas[a].partner = rnd(3) == 0;
+    if (rnd(4) == 0)
+      k->areas[a].daycare = -1;
+    k->schools[a].free_seats = (int)rnd(6);
+    k->daycares[a].free_seats = (int)rnd(4);
+  }
+  bp_policy *p = &k->policy;
+  static const double limits[] = {15, 20, 22.5, 25, 30, 40, 60, 90};
+  p->max_minutes_language_school = pick(limits, 8);
+  p->max_minutes_school = pick(limits, 8);
+  p->max_minutes_daycare = pick(limits, 8);
+  p->max_minutes_job = pick(limits, 8);
+  p->max_minutes_health = pick(limits, 8);
+  static const double ppr[] = {1, 1.5, 2, 3};
+  p->persons_per_room = pick(ppr, 4);
+  p->extra_rooms = (int)rnd(3);
+  p->allow_vulnerable_areas = rnd(2);
+  p->allow_transit = rnd(2);
+
+  static const double rents[] = {2000, 4000, 5000, 5000.0000000001, 6000, 8000};
+  static const double walks[] = {0, 2.5, 5, 7.5, 10};
+  int n_units = (int)rnd(60);
+  for (int i = 0; i < n_units; i++) {
+    bp_unit *u = tb_unit(k, (int)rnd((unsigned)n_areas), 1 + (int)rnd(5),
+                         rnd(30) ? pick(rents, 6) : NAN,
+                         (bp_unit_kind)rnd(BP_UNIT_KIND_COUNT));
+    u->stop = (int)rnd((unsigned)k->n_stops);
+    u->walk_minutes = pick(walks, 5);
+    u->max_persons = rnd(2) ? 0 : 1 + (int)rnd(5);
+    u->step_free = rnd(2);
+    if (u->kind == BP_UNIT_SHARED)
+      u->places = 1 + (int)rnd(3);
+  }
+  static const double max_rents[] = {3000, 4000, 5000, 6000, 9000};
+  int n_households = (int)rnd(12);
+  for (int i = 0; i < n_households; i++) {
+    bp_household *h = tb_household(k, (int)rnd(4), (int)rnd(3), (int)rnd(4),
+                                   rnd(30) ? pick(max_rents, 5) : NAN,
+                                   (int)rnd(100));
+    h->step_free = rnd(6) == 0;
+    h->needs_health = rnd(4) == 0;
+    h->job_stop = rnd(3) == 0 ? (int)rnd((unsigned)k->n_stops) : -1;
+    h->preferred_area = rnd(2) ? (int)rnd((unsigned)n_areas) : -1;
+    h->ties_area = rnd(2) ? (int)rnd((unsigned)n_areas) : -1;
+  }
+  for (size_t h = 0; h < k->n_households; h++)
+    for (size_t a = 0; a < k->n_areas; a++)
+      if (rnd(4) == 0) {
+        k->scores = bp_realloc(k->scores, (k->n_scores + 1) * sizeof *k->scores);
+        k->scores[k->n_scores++] =
+            (bp_score){(int)h, (int)a, (double)rnd(10) / 10.0, {0}};
+      }
+}
+
+/* Adds locks that bp_derive() accepts: place locks only on eligible pairs,
+ * forbid locks anywhere else (some twice). */
+static void random_locks(bp_case *k) {
+  bp_diagnostics diag = {0};
+  bp_derived d;
+  if (bp_derive(k, &d, &diag) != BP_OK) { /* see below */
+    bp_derived_free(&d);
+    bp_diagnostics_free(&diag);
+    return;
+  }
+  for (size_t h = 0; h < k->n_households; h++) {
+    size_t n = d.first_candidate[h + 1] - d.first_candidate[h];
+    if (n > 0 && rnd(3) == 0) {
+      tb_lock(k, (int)h, d.candidates[d.first_candidate[h] + rnd((unsigned)n)].unit,
+              BP_LOCK_PLACE);
+    }
+  }
+  for (size_t h = 0; h < k->n_households && k->n_units > 0; h++) {
+    for (int i = (int)rnd(4); i > 0; i--) {
+      int u = (int)rnd((unsigned)k->n_units);
+      int place_locked = 0;
+      for (size_t l = 0; l < k->n_locks; l++)
+        place_locked |= k->locks[l].action == BP_LOCK_PLACE &&
+                        k->locks[l].household == (int)h && k->locks[l].unit == u;
+      if (!place_locked)
+        tb_lock(k, (int)h, u, BP_LOCK_FORBID);
+    }
+  }
+  bp_derived_free(&d);
+  bp_diagnostics_free(&diag);
+}
+
+static void screened_candidates_equal_all_pairs(void **state) {
+  (void)state;
+  rng_state = 0x9e3779b97f4a7c15u;
+  size_t total = 0, total_ignoring_locks = 0, skipped = 0;
+  for (int round = 0; round < 1000; round++) {
+    bp_case k;
+    random_case(&k);
+    if (rnd(2))
+      random_locks(&k);
+    bp_diagnostics diag = {0};
+    bp_derived d;
+    if (bp_derive(&k, &d, &diag) != BP_OK) {
+      /* No unit reaches the language school or the clinic: an input error
+       * (check_destinations), not a case to compare. */
+      for (size_t i = 0; i < diag.count; i++)
+        assert_string_equal(diag.items[i].file, "destinations.csv");
+      skipped++;
+      bp_derived_free(&d);
+      bp_diagnostics_free(&diag);
+      bp_case_free(&k);
+      continue;
+    }
+    /* The plain loop: every pair through bp_check_pair(). */
+    size_t n = 0;
+    for (size_t h = 0; h < k.n_households; h++) {
+      assert_int_equal(d.first_candidate[h], n);
+      int eligible = 0;
+      for (size_t u = 0; u < k.n_units; u++) {
+        bp_candidate f;
+        unsigned char failed[BP_RULE_COUNT];
+        int n_failed = bp_check_pair(&k, &d, (int)h, (int)u, &f, failed);
+        if (n_failed == 0 || (n_failed == 1 && failed[BP_RULE_LOCK]))
+          eligible++;
+        if (n_failed > 0)
+          continue;
+        assert_true(n < d.n_candidates);
+        assert_true(same_candidate(&d.candidates[n], &f));
+        n++;
+      }
+      assert_int_equal(d.eligible_ignoring_locks[h], eligible);
+      total_ignoring_locks += (size_t)eligible;
+    }
+    assert_int_equal(n, d.n_candidates);
+    assert_int_equal(d.first_candidate[k.n_households], n);
+    total += n;
+    bp_derived_free(&d);
+    bp_diagnostics_free(&diag);
+    bp_case_free(&k);
+  }
+  print_message("%zu candidates, %zu ignoring locks, %zu cases skipped\n",
+                total, total_ignoring_locks, skipped);
+  /* The cases are not all trivial: there were candidates, and locks. */
+  assert_true(total > 1000);
+  assert_true(total_ignoring_locks > total);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(shortest_paths_follow_links_one_way),
@@ -202,6 +394,7 @@ int main(void) {
       cmocka_unit_test(pairwise_rules),
       cmocka_unit_test(locks_forbid_and_place),
       cmocka_unit_test(place_lock_on_ineligible_pair_is_an_input_error),
+      cmocka_unit_test(screened_candidates_equal_all_pairs),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
