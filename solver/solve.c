@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "greedy.h"
+#include "improve.h"
 #include "model.h"
 
 /* Set from a signal handler, so it cannot hang off the run's context: the
@@ -246,6 +247,7 @@ static void generate_columns(bp_model *m, tier_lp *lp, double deadline,
   size_t capacity = kase->n_households * PER_HOUSEHOLD + 1;
   size_t *picked = bp_alloc(capacity * sizeof *picked);
   for (int round = 1;; round++) {
+    double round_started = now_seconds();
     glp_smcp smcp;
     glp_init_smcp(&smcp);
     smcp.msg_lev = GLP_MSG_OFF;
@@ -316,8 +318,8 @@ static void generate_columns(bp_model *m, tier_lp *lp, double deadline,
     if (lp->maximise ? bound < lp->lp_bound : bound > lp->lp_bound)
       lp->lp_bound = bound;
     if (trace)
-      fprintf(stderr, "boplace:   pricing round %d: LP %.9g, bound %.9g, %zu columns added (%zu in the model)\n",
-              round, lp->lp_value, lp->lp_bound, n_picked, m->n_x);
+      fprintf(stderr, "boplace:   pricing round %d: LP %.9g, bound %.9g, %zu columns added (%zu in the model), %.2f s\n",
+              round, lp->lp_value, lp->lp_bound, n_picked, m->n_x, now_seconds() - round_started);
     if (n_picked == 0) {
       lp->priced_out = 1;
       lp->lp_bound = lp->lp_value;
@@ -710,7 +712,7 @@ static double waiting_permanent_weight(const bp_case *kase, const bp_derived *d,
  * duals ask for them; this only decides where it starts. */
 static unsigned char *first_columns(const bp_derived *d, const int *greedy_chosen,
                                     size_t n_households) {
-  enum { MOST = 12 };
+  enum { MOST = 3 };
   /* BOPLACE_FIRST_COLUMNS=n starts from fewer (the tests use 0 and 1, so
    * that pricing, not the start, has to find the optimum); it changes the
    * path, never the optimum. */
@@ -804,6 +806,16 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
 
   int greedy_housed = 0;
   int have_start = greedy_start(kase, d, chosen, &greedy_housed);
+  /* The local search (improve.c) lifts the hand method's proposal, often
+   * to the LP bound, where no branching is needed at all.  A tenth of the
+   * time, at most two seconds: the tiers need the rest. */
+  if (have_start) {
+    double budget = fmin(2.0, 0.1 * kase->policy.time_limit_s);
+    int moves = bp_improve(kase, d, chosen, now_seconds() + budget);
+    if (trace)
+      fprintf(stderr, "boplace: local search: %d improving moves, %.2f s\n", moves,
+              now_seconds() - started);
+  }
   unsigned char *active = first_columns(d, have_start ? chosen : NULL, nh);
   bp_model m;
   bp_model_build_restricted(kase, d, 0, active, &m);
@@ -844,7 +856,13 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
       bp_model_set_waiting_permanent(&m, combine);
     else
       bp_model_set_objective(&m, tier);
-    int found = solve_tier(&m, chosen, have_start, deadline,
+    /* Each tier gets a share of the time left, and what a tier leaves
+     * unused passes on: on a case too large to prove in time, every tier
+     * still improves the proposal and reports its own bound, instead of
+     * the first taking it all. */
+    static const double share[BP_TIER_COUNT] = {0.4, 0.5, 0.5, 1.0};
+    double tier_deadline = now_seconds() + share[t] * (deadline - now_seconds());
+    int found = solve_tier(&m, chosen, have_start, tier_deadline,
                            tier == BP_TIER_SOFT ? kase->policy.mip_gap : 0.0,
                            &value, &bound, &optimal, &timed_out, trace);
     if (found == 0) {
