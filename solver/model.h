@@ -116,6 +116,14 @@ void bp_model_set_objective(bp_model *model, bp_tier tier);
 /** Sets the objective weight[0] * waiting + weight[1] * permanent (maximised):
  *  tiers 2 and 3 in one solve, where the weights keep their order exact. */
 void bp_model_set_waiting_permanent(bp_model *model, double waiting_weight);
+/** Column generation on the LP of the objective now set (solve.c): solves
+ *  the restricted LP and adds the missing pairs its duals price as
+ *  improving, until none is (returns 1: *lp_value is then the full LP's
+ *  value), max_rounds rounds have run (0 = no limit) or the seconds are
+ *  up.  *lp_bound is the best valid bound on the full LP seen (the LP value
+ *  plus each household's and group's best gain); NAN when no LP was solved. */
+int bp_model_price_out(bp_model *model, double seconds, int max_rounds,
+                       double *lp_value, double *lp_bound);
 /** The tier's objective at a solution given as column values x[1..n]. */
 double bp_model_tier_value(const bp_model *model, bp_tier tier,
                            const double *x);

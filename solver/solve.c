@@ -235,7 +235,7 @@ typedef struct {
  * most improving missing pairs (and for a group, its best area with one
  * pair per member), until none improves or time is up. */
 static void generate_columns(bp_model *m, tier_lp *lp, double deadline,
-                             int trace) {
+                             int max_rounds, int trace) {
   enum { PER_HOUSEHOLD = 4 };
   const bp_derived *d = m->derived;
   const bp_case *kase = m->kase;
@@ -325,11 +325,22 @@ static void generate_columns(bp_model *m, tier_lp *lp, double deadline,
       lp->lp_bound = lp->lp_value;
       break;
     }
+    if (round == max_rounds)
+      break;
     bp_model_add_candidates(m, picked, n_picked);
     if (stop_requested || milliseconds_left(deadline) <= 1)
       break;
   }
   free(picked);
+}
+
+int bp_model_price_out(bp_model *m, double seconds, int max_rounds,
+                       double *lp_value, double *lp_bound) {
+  tier_lp lp = {.maximise = glp_get_obj_dir(m->problem) == GLP_MAX};
+  generate_columns(m, &lp, now_seconds() + seconds, max_rounds, 0);
+  *lp_value = lp.lp_optimal ? lp.lp_value : NAN;
+  *lp_bound = lp.lp_optimal ? lp.lp_bound : NAN;
+  return lp.priced_out;
 }
 
 /* Fact 2: the missing pairs that could still be in a solution better than
@@ -412,7 +423,7 @@ static int solve_tier(bp_model *m, int *chosen, int have_start, double deadline,
                 .integral = m->objective_tier != BP_TIER_SOFT};
   *timed_out = 0;
   *optimal = 0;
-  generate_columns(m, &lp, deadline, trace);
+  generate_columns(m, &lp, deadline, 0, trace);
   if (!lp.lp_optimal) {
     if (glp_get_status(P) == GLP_NOFEAS && !have_start)
       return 0;

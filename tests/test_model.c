@@ -253,6 +253,97 @@ static void lock_into_an_area_the_group_cannot_share(void **state) {
   done(&s);
 }
 
+/* A small random case with every kind of row column generation has to
+ * price: schools and daycares (lazy w), groups (lazy z, priced as a
+ * whole), buildings and shared units (lazy C2, C8), min_cluster. */
+static void random_case(bp_case *k, unsigned *seed) {
+  int areas = 3 + rand_r(seed) % 3;
+  tb_case(k, areas + 1, areas, 0);
+  for (int a = 0; a < areas; a++) {
+    k->areas[a].newcomer_households = rand_r(seed) % 2 ? 0 : 40 + rand_r(seed) % 100;
+    k->schools[a].free_seats = rand_r(seed) % 4;
+    k->daycares[a].free_seats = rand_r(seed) % 3;
+    k->schools[a].bilingual = 100 + rand_r(seed) % 60; /* near the cap */
+    k->daycares[a].bilingual = 10 + rand_r(seed) % 12;
+  }
+  k->policy.min_cluster = rand_r(seed) % 3;
+  k->policy.max_new_per_building = 1 + rand_r(seed) % 2;
+  int units = 8 + rand_r(seed) % 10;
+  for (int i = 0; i < units; i++) {
+    bp_unit *u = tb_unit(k, rand_r(seed) % areas, 1 + rand_r(seed) % 3,
+                         2500 + 100 * (rand_r(seed) % 30),
+                         rand_r(seed) % 6 == 0 ? BP_UNIT_TRANSIT : BP_UNIT_PUBLIC);
+    if (rand_r(seed) % 5 == 0)
+      u->places = 2;
+  }
+  for (int b = 0; b + 2 < units; b += 3) {
+    int building[] = {b, b + 1, b + 2};
+    tb_building(k, building, 3);
+  }
+  int households = 8 + rand_r(seed) % 10;
+  for (int h = 0; h < households; h++)
+    tb_household(k, 1 + rand_r(seed) % 2, rand_r(seed) % 2, rand_r(seed) % 3,
+                 4500 + 300 * (rand_r(seed) % 8), rand_r(seed) % 200);
+  int group[] = {0, 1};
+  tb_group(k, group, 2);
+}
+
+/* Column generation prices every missing pair exactly: from one pair per
+ * household, pricing rounds reach the LP value of the full model, and the
+ * bound of a single round (LP value + each household's best gain) is never
+ * below it (fact 1 of solve.c). */
+static void pricing_reaches_the_full_lp(void **state) {
+  (void)state;
+  unsigned seed = 7;
+  for (int trial = 0; trial < 60; trial++) {
+    solved s;
+    random_case(&s.kase, &seed);
+    memset(&s.derived, 0, sizeof s.derived);
+    memset(&s.diag, 0, sizeof s.diag);
+    memset(&s.solution, 0, sizeof s.solution);
+    assert_int_equal(bp_derive(&s.kase, &s.derived, &s.diag), BP_OK);
+    bp_tier tiers[] = {BP_TIER_HOUSED, BP_TIER_WAITING, BP_TIER_SOFT};
+    for (int t = 0; t < 3; t++) {
+      bp_model full;
+      bp_model_build(&s.kase, &s.derived, 0, &full);
+      bp_model_set_objective(&full, tiers[t]);
+      glp_smcp smcp;
+      glp_init_smcp(&smcp);
+      smcp.msg_lev = GLP_MSG_OFF;
+      assert_int_equal(glp_simplex(full.problem, &smcp), 0);
+      double z_full = glp_get_obj_val(full.problem);
+      int maximise = tiers[t] != BP_TIER_SOFT;
+      for (int rounds = 1; rounds >= 0; rounds--) {
+        unsigned char *active = calloc(s.derived.n_candidates + 1, 1);
+        for (size_t h = 0; h < s.kase.n_households; h++)
+          if (s.derived.first_candidate[h] < s.derived.first_candidate[h + 1])
+            active[s.derived.first_candidate[h]] = 1;
+        bp_model part;
+        bp_model_build_restricted(&s.kase, &s.derived, 0, active, &part);
+        free(active);
+        if (tiers[t] == BP_TIER_SOFT)
+          bp_model_add_spread_cuts(&part);
+        bp_model_set_objective(&part, tiers[t]);
+        double value, bound;
+        int priced_out = bp_model_price_out(&part, 60.0, rounds, &value, &bound);
+        double tolerance = 1e-6 * (1.0 + fabs(z_full));
+        if (rounds == 0) { /* to the end */
+          assert_true(priced_out);
+          if (fabs(value - z_full) > tolerance)
+            fail_msg("trial %d tier %d: priced-out LP %.9g, full LP %.9g", trial,
+                     (int)tiers[t] + 1, value, z_full);
+        }
+        if (maximise ? bound < z_full - tolerance : bound > z_full + tolerance)
+          fail_msg("trial %d tier %d rounds %d: bound %.9g on the wrong side of "
+                   "the full LP %.9g", trial, (int)tiers[t] + 1, rounds, bound, z_full);
+        bp_model_free(&part);
+      }
+      bp_model_free(&full);
+    }
+    done(&s);
+  }
+}
+
 static void completed_proposal_keeps_every_row(void **state) {
   (void)state;
   /* A case with every kind of row: seats, bilingual caps, buildings,
@@ -321,6 +412,7 @@ int main(void) {
       cmocka_unit_test(conflicting_place_locks_are_reported),
       cmocka_unit_test(lock_into_an_area_the_group_cannot_share),
       cmocka_unit_test(completed_proposal_keeps_every_row),
+      cmocka_unit_test(pricing_reaches_the_full_lp),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
