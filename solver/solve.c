@@ -231,6 +231,13 @@ typedef struct {
   double gain;
 } priced_pair;
 
+static int by_gain_descending(const void *a, const void *b) {
+  const priced_pair *x = a, *y = b;
+  if (x->gain != y->gain)
+    return x->gain > y->gain ? -1 : 1;
+  return (x->candidate > y->candidate) - (x->candidate < y->candidate);
+}
+
 /* Pricing rounds: solve the restricted LP, add for each household its few
  * most improving missing pairs (and for a group, its best area with one
  * pair per member), until none improves or time is up. */
@@ -343,21 +350,21 @@ int bp_model_price_out(bp_model *m, double seconds, int max_rounds,
   return lp.priced_out;
 }
 
-/* Fact 2: the missing pairs that could still be in a solution better than
- * the incumbent (value) by at least `step`, given the last LP's duals.
- * Returns how many; *best_gain is the largest gain among all. */
-static size_t pairs_that_could_improve(const bp_model *m, const tier_lp *lp,
-                                       const double *dual, double value,
-                                       double step, size_t **out,
-                                       double *best_gain) {
+/* Fact 2: the missing pairs whose gain reaches `need` (a solution using
+ * one can beat the incumbent), at most `limit` of them, the largest gains
+ * first.  *left_out_gain is the largest gain of the missing pairs not
+ * returned: the fact-3 bound on any solution that uses one is LP value +
+ * it.  Returns how many are in *out. */
+static size_t pairs_that_could_improve(const bp_model *m, int maximise,
+                                       const double *dual, double need,
+                                       size_t limit, size_t **out,
+                                       double *left_out_gain) {
   const bp_derived *d = m->derived;
-  double need = lp->maximise ? value + step - lp->lp_value
-                             : lp->lp_value - (value - step);
   size_t n = 0, capacity = 0;
-  *out = NULL;
-  *best_gain = 0.0;
+  priced_pair *found = NULL;
+  *left_out_gain = -INFINITY;
   prices p;
-  prices_start(&p, m, dual, lp->maximise);
+  prices_start(&p, m, dual, maximise);
   for (size_t i = 0; i < d->n_candidates; i++) {
     if (m->col_of_candidate[i])
       continue;
@@ -365,17 +372,29 @@ static size_t pairs_that_could_improve(const bp_model *m, const tier_lp *lp,
     double gain = pair_gain(&p, i, &never, &pending);
     if (never)
       continue;
-    if (gain > *best_gain)
-      *best_gain = gain;
-    if (gain < need - 1e-7)
+    if (gain < need - 1e-7) {
+      if (gain > *left_out_gain)
+        *left_out_gain = gain;
       continue;
+    }
     if (n == capacity) {
       capacity = capacity ? 2 * capacity : 1024;
-      *out = bp_realloc(*out, capacity * sizeof **out);
+      found = bp_realloc(found, capacity * sizeof *found);
     }
-    (*out)[n++] = i;
+    found[n++] = (priced_pair){i, gain};
   }
   prices_free(&p);
+  if (n > limit) {
+    qsort(found, n, sizeof *found, by_gain_descending);
+    for (size_t k = limit; k < n; k++)
+      if (found[k].gain > *left_out_gain)
+        *left_out_gain = found[k].gain;
+    n = limit;
+  }
+  *out = bp_alloc((n + 1) * sizeof **out);
+  for (size_t k = 0; k < n; k++)
+    (*out)[k] = found[k].candidate;
+  free(found);
   return n;
 }
 
@@ -410,14 +429,26 @@ static double objective_at(const bp_model *m, const int *chosen) {
   return value;
 }
 
+static int lp_solved(glp_prob *P, double deadline) {
+  glp_smcp smcp;
+  glp_init_smcp(&smcp);
+  smcp.msg_lev = GLP_MSG_OFF;
+  smcp.presolve = GLP_OFF;
+  smcp.tm_lim = milliseconds_left(deadline);
+  return glp_simplex(P, &smcp) == 0 && glp_get_status(P) == GLP_OPT;
+}
+
 /* Solves one tier (its objective already set) by column generation and
  * branch-and-bound on the restricted model.  chosen holds a feasible
- * proposal on entry (all columns in the model) and the best found on
- * return.  Returns 1, or 0 when infeasible (only the locks can make it
- * so), -1 when the solver failed. */
+ * proposal on entry when have_start (its pairs in the model) and the best
+ * found on return.  Returns 1, or 0 when infeasible (only the locks can make
+ * it so), -1 when the solver failed. */
 static int solve_tier(bp_model *m, int *chosen, int have_start, double deadline,
                       double mip_gap, double *value, double *bound,
                       int *optimal, int *timed_out, int trace) {
+  /* Most pairs fact 2 adds in one pass: beyond it the tree gets slow, and
+   * the bound says what the pairs left out could still be worth. */
+  enum { MOST_ADDED = 150000 };
   glp_prob *P = m->problem;
   tier_lp lp = {.maximise = glp_get_obj_dir(P) == GLP_MAX,
                 .integral = m->objective_tier != BP_TIER_SOFT};
@@ -436,9 +467,12 @@ static int solve_tier(bp_model *m, int *chosen, int have_start, double deadline,
   }
   if (!lp.priced_out)
     *timed_out = 1;
-  double step = lp.integral ? 1.0 : 0.0;
   double incumbent = have_start ? objective_at(m, chosen) : NAN;
   double tree_bound = NAN;
+  /* The best a solution using a pair still missing can be worth: fact 1's
+   * bound until fact 2 has looked at the missing pairs. */
+  double outside = lp.lp_bound;
+  int complete = 0; /* every pair that could beat the incumbent is in */
 
   for (int pass = 1;; pass++) {
     /* Already as good as the bound allows?  Then no search is needed. */
@@ -453,6 +487,39 @@ static int solve_tier(bp_model *m, int *chosen, int have_start, double deadline,
         break;
       }
     }
+    /* Fact 2 before branching again: bring in every missing pair that
+     * could be in a better solution, so that the tree's bound holds for the
+     * full model (or, when there are too many, the bound says what the rest
+     * is worth).  The first pass branches on the restricted model as it is,
+     * with half the time: it is small, so it finds good proposals fast, and
+     * the better the incumbent, the fewer pairs fact 2 brings in. */
+    if (pass > 1 && have_start && lp.priced_out && lp_solved(P, deadline)) {
+      lp.lp_value = glp_get_obj_val(P);
+      double *dual = row_duals(P);
+      double tolerance = lp.integral ? 1.0 : mip_gap * fabs(incumbent) + 1e-9;
+      double need = lp.maximise ? incumbent + tolerance - lp.lp_value
+                                : lp.lp_value - (incumbent - tolerance);
+      size_t *more, n_more;
+      double left_out;
+      n_more = pairs_that_could_improve(m, lp.maximise, dual, need, MOST_ADDED,
+                                        &more, &left_out);
+      free(dual);
+      outside = lp.maximise ? lp.lp_value + left_out : lp.lp_value - left_out;
+      complete = left_out < need - 1e-7;
+      if (trace)
+        fprintf(stderr, "boplace:   pass %d: incumbent %.9g; %zu missing pairs could beat it%s\n",
+                pass, incumbent, n_more, complete ? "" : " (more left out)");
+      bp_model_add_candidates(m, more, n_more);
+      free(more);
+      if (n_more > 0 && !lp_solved(P, deadline)) {
+        *timed_out = 1;
+        break;
+      }
+    }
+    if (stop_requested || milliseconds_left(deadline) <= 1) {
+      *timed_out = 1;
+      break;
+    }
     double *start = have_start ? columns_of(m, chosen) : NULL;
     tier_search search = {.start = start,
                           .decision_cols = m->decision_cols,
@@ -466,7 +533,8 @@ static int solve_tier(bp_model *m, int *chosen, int have_start, double deadline,
     ip.cb_func = on_tree_event;
     ip.cb_info = &search;
     ip.mip_gap = mip_gap;
-    ip.tm_lim = milliseconds_left(deadline);
+    ip.tm_lim = milliseconds_left(pass == 1 ? now_seconds() + 0.5 * (deadline - now_seconds())
+                                            : deadline);
     /* No cut generators and no feasibility pump: measured on the
      * benchmark's M instance, they cost more time per node than they save
      * (tier 1: 20 s with Gomory, MIR and clique cuts and the pump; 4 s
@@ -496,7 +564,7 @@ static int solve_tier(bp_model *m, int *chosen, int have_start, double deadline,
     } else if (status == GLP_NOFEAS && !have_start) {
       return 0;
     } else if (!have_start) {
-      return ret == GLP_ETMLIM || ret == GLP_ESTOP ? -1 : -1;
+      return -1;
     }
     int restricted_optimal = status == GLP_OPT && ret == 0;
     if (restricted_optimal)
@@ -505,70 +573,29 @@ static int solve_tier(bp_model *m, int *chosen, int have_start, double deadline,
       tree_bound = search.bound;
     else
       tree_bound = lp.lp_value;
-    if (!restricted_optimal || !lp.priced_out)
-      break;
-    /* Fact 2: is the restricted optimum the full one? */
-    glp_smcp smcp;
-    glp_init_smcp(&smcp);
-    smcp.msg_lev = GLP_MSG_OFF;
-    smcp.presolve = GLP_OFF;
-    smcp.tm_lim = milliseconds_left(deadline);
-    if (glp_simplex(P, &smcp) != 0 || glp_get_status(P) != GLP_OPT) {
-      *timed_out = 1;
-      break;
-    }
-    lp.lp_value = glp_get_obj_val(P);
-    double *dual = row_duals(P);
-    size_t *more;
-    double best_gain;
-    double tolerance = lp.integral ? step : mip_gap * fabs(incumbent) + 1e-9;
-    size_t n_more = pairs_that_could_improve(m, &lp, dual, incumbent, tolerance,
-                                             &more, &best_gain);
-    free(dual);
-    if (trace)
-      fprintf(stderr, "boplace:   pass %d: restricted optimum %.9g; %zu missing pairs could still improve it\n",
-              pass, incumbent, n_more);
-    if (n_more == 0) {
+    /* A better incumbent only raises the bar of fact 2, so the pairs
+     * brought in before it still cover every solution that could beat it. */
+    if (restricted_optimal && complete && lp.priced_out) {
       *optimal = 1;
-      free(more);
       break;
     }
-    bp_model_add_candidates(m, more, n_more);
-    free(more);
-    /* The LP over the larger set stays optimal (the new columns do not
-     * improve it), but GLPK wants it solved again before branching. */
-    if (glp_simplex(P, &smcp) != 0 || glp_get_status(P) != GLP_OPT ||
-        milliseconds_left(deadline) <= 1 || stop_requested) {
-      *timed_out = 1;
+    if (!lp.priced_out || (!restricted_optimal && pass > 1) ||
+        milliseconds_left(deadline) <= 1 || stop_requested)
       break;
-    }
+    /* Fact 2 has not looked yet, or left pairs out: look again. */
   }
   *value = incumbent;
   if (*optimal) {
     *bound = incumbent;
   } else {
-    /* Fact 3: the tree's bound covers solutions inside the model, the LP
-     * bound with the missing pairs' gains those outside. */
-    double outside = lp.lp_bound;
-    if (lp.priced_out) {
-      double *dual = NULL;
-      if (glp_get_status(P) == GLP_OPT) {
-        dual = row_duals(P);
-        size_t *more;
-        double best_gain;
-        pairs_that_could_improve(m, &lp, dual, incumbent, INFINITY, &more, &best_gain);
-        free(more);
-        free(dual);
-        outside = lp.maximise ? lp.lp_value + best_gain : lp.lp_value - best_gain;
-      }
-    }
-    if (isnan(tree_bound))
-      *bound = outside;
-    else
-      *bound = lp.maximise ? fmax(tree_bound, fmin(outside, lp.lp_bound))
-                           : fmin(tree_bound, fmax(outside, lp.lp_bound));
-    if (lp.maximise ? *bound < incumbent : *bound > incumbent)
-      *bound = incumbent;
+    /* Fact 3: the tree's bound covers solutions inside the model, the
+     * missing pairs' gains those outside; neither beyond fact 1. */
+    double b = isnan(tree_bound) ? outside
+               : lp.maximise ? fmax(tree_bound, outside) : fmin(tree_bound, outside);
+    b = lp.maximise ? fmin(b, lp.lp_bound) : fmax(b, lp.lp_bound);
+    if (lp.maximise ? b < incumbent : b > incumbent)
+      b = incumbent;
+    *bound = b;
   }
   return 1;
 }

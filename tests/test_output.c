@@ -523,7 +523,7 @@ static void proposals_csv_rows_sorted_with_figures(void **state) {
   fixture *fx = *state;
   write_ok(fx);
   char *text = read_file(fx->out_dir, "proposals.csv");
-  csv_row rows[8];
+  csv_row rows[8] = {0};
   int n = parse_csv(text, rows, 8);
   assert_int_equal(n, 4);
   /* Sorted by id although the case holds H2, H10, H1. */
@@ -574,7 +574,7 @@ static void decimal_rent_is_plain(void **state) {
   place(fx, "H1", "U3");
   write_ok(fx);
   char *text = read_file(fx->out_dir, "proposals.csv");
-  csv_row rows[8];
+  csv_row rows[8] = {0};
   int n = parse_csv(text, rows, 8);
   assert_string_equal(cell(rows, 1, "rent"), "6100.5");
   assert_string_equal(cell(rows, 1, "building"), "Byvej 1");
@@ -593,7 +593,7 @@ static void reason_with_comma_and_quote_is_quoted(void **state) {
                    BP_OK);
   char *text = read_file(fx->out_dir, "proposals.csv");
   assert_non_null(strstr(text, ",\"Near \"\"Kirkeby Skole\"\", and cheap\""));
-  csv_row rows[8];
+  csv_row rows[8] = {0};
   int n = parse_csv(text, rows, 8);
   assert_string_equal(cell(rows, 1, "reason"), "Near \"Kirkeby Skole\", and cheap");
   free_rows(rows, n);
@@ -976,7 +976,7 @@ static void unplaced_csv_columns_and_codes(void **state) {
   place(fx, "H10", "U2");
   write_ok(fx);
   char *text = read_file(fx->out_dir, "unplaced.csv");
-  csv_row rows[4];
+  csv_row rows[4] = {0};
   int n = parse_csv(text, rows, 4);
   assert_int_equal(n, 2);
   assert_string_equal(rows[0].fields[0], "household_id");
