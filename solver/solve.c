@@ -744,6 +744,30 @@ static double waiting_permanent_weight(const bp_case *kase, const bp_derived *d,
   return weight;
 }
 
+/* Bounds that need no LP, for a tier stopped early whose LP bound is weak
+ * or missing: no more housed than households with a candidate, no more
+ * waiting days than theirs in total, no more permanent homes than housed. */
+static double obvious_bound(const bp_case *kase, const bp_derived *d, bp_tier tier,
+                            const bp_solution *s) {
+  double households = 0.0, waiting = 0.0;
+  for (size_t h = 0; h < kase->n_households; h++)
+    if (d->first_candidate[h + 1] > d->first_candidate[h]) {
+      households += 1.0;
+      waiting += kase->households[h].waiting_days;
+    }
+  switch (tier) {
+  case BP_TIER_HOUSED:
+    return households;
+  case BP_TIER_WAITING:
+    return waiting;
+  case BP_TIER_PERMANENT:
+    return isnan(s->tier_bound[BP_TIER_HOUSED]) ? households
+                                                : s->tier_bound[BP_TIER_HOUSED];
+  default:
+    return NAN;
+  }
+}
+
 /* The pairs the restricted model starts with: each household's cheapest
  * few (by their own soft cost), the hand method's proposal and the place
  * locks (model_build.c adds those anyway).  Pricing adds the rest as the
@@ -927,14 +951,20 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
       double waiting = bp_model_tier_value(&m, BP_TIER_WAITING, x);
       double permanent = bp_model_tier_value(&m, BP_TIER_PERMANENT, x);
       s->tier_value[t] = waiting;
-      s->tier_bound[t] = optimal ? waiting : floor(bound / combine + 1e-9);
+      s->tier_bound[t] = optimal ? waiting
+                                 : fmin(floor(bound / combine + 1e-9),
+                                        obvious_bound(kase, d, BP_TIER_WAITING, s));
       bp_model_fix_tier(&m, tier, waiting);
       t++;
       tier = BP_TIER_PERMANENT;
       value = permanent;
-      bound = optimal ? permanent : NAN;
+      bound = optimal ? permanent : obvious_bound(kase, d, BP_TIER_PERMANENT, s);
     } else {
       value = bp_model_tier_value(&m, tier, x);
+      if (!optimal && tier != BP_TIER_SOFT) {
+        double obvious = obvious_bound(kase, d, tier, s);
+        bound = isnan(bound) ? obvious : fmin(bound, obvious);
+      }
     }
     free(x);
     if (trace)
