@@ -73,6 +73,7 @@ typedef struct {
    *  k < n_districts: its column, household, institution and whether it is
    *  a school's (0) or a daycare's (1) district. */
   size_t n_districts, district_capacity;
+  int use_districts; /**< 0: no w; x enters the counts with its children */
   int *district_col;
   int *district_household;
   char *district_is_daycare;

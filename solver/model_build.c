@@ -25,6 +25,13 @@
 /* theta of (C14): a share above 80 % of its cap counts as "near the cap". */
 #define NEAR_CAP 0.8
 
+/* The district binaries w steer branching on a weekly or quarterly case
+ * (solve.c); on an annual plan they are half the rows of the LP, and
+ * GLPK's simplex time is then what limits, so beyond this many households
+ * the children enter the school and daycare counts directly.  The LP is the
+ * same either way. */
+#define DISTRICT_BINARIES_UP_TO 1000
+
 /* member_area_row: the group cannot all live in this area. */
 #define BP_NO_ROW (-1)
 
@@ -284,13 +291,18 @@ void bp_model_build_restricted(const bp_case *kase, const bp_derived *d,
    * (add_candidate): at the annual size most (household, school) pairs
    * never get a column, and making them all would triple the LP.  Here only
    * the counts are made, sized by every household that could come. */
+  /* BOPLACE_DISTRICT_BINARIES_UP_TO overrides the limit, so that the tests
+   * can run small cases both ways. */
+  const char *up_to = getenv("BOPLACE_DISTRICT_BINARIES_UP_TO");
+  long limit = up_to && *up_to >= '0' && *up_to <= '9' ? atol(up_to)
+                                                        : DISTRICT_BINARIES_UP_TO;
+  m->use_districts = (long)kase->n_households <= limit;
   size_t n_slots[2] = {kase->n_schools, kase->n_daycares};
   for (int daycare = 0; daycare <= 1; daycare++) {
     size_t n_inst = n_slots[daycare];
     const bp_institution *inst = daycare ? kase->daycares : kase->schools;
-    /* Dense: one lookup per candidate when pricing; at the national size
-     * (12,000 households, ~1,600 institutions) it is ~80 MB. */
-    m->district_row[daycare] = bp_calloc(kase->n_households * n_inst + 1,
+    /* Dense: one lookup per candidate when pricing. */
+    m->district_row[daycare] = bp_calloc(m->use_districts ? kase->n_households * n_inst + 1 : 1,
                                          sizeof *m->district_row[daycare]);
     long *children_possible = bp_calloc(n_inst + 1, sizeof *children_possible);
     size_t *members = bp_calloc(n_inst + 1, sizeof *members);
@@ -456,10 +468,17 @@ static int candidate_column(const bp_model *m, size_t i, int *ind, double *val,
   if (u->building_index >= 0)
     ENTRY(m->building_row[u->building_index], 1.0);
   ENTRY(m->areas[u->area].def_row, -1.0);
-  if (hh->children_6_16 > 0 && area->school >= 0)
-    ENTRY(m->district_row[0][(size_t)c->household * k->n_schools + (size_t)area->school], -1.0);
-  if (hh->children_0_5 > 0 && area->daycare >= 0)
-    ENTRY(m->district_row[1][(size_t)c->household * k->n_daycares + (size_t)area->daycare], -1.0);
+  if (m->use_districts) {
+    if (hh->children_6_16 > 0 && area->school >= 0)
+      ENTRY(m->district_row[0][(size_t)c->household * k->n_schools + (size_t)area->school], -1.0);
+    if (hh->children_0_5 > 0 && area->daycare >= 0)
+      ENTRY(m->district_row[1][(size_t)c->household * k->n_daycares + (size_t)area->daycare], -1.0);
+  } else { /* the children count directly */
+    if (hh->children_6_16 > 0 && area->school >= 0)
+      ENTRY(m->schools[area->school].def_row, -(double)hh->children_6_16);
+    if (hh->children_0_5 > 0 && area->daycare >= 0)
+      ENTRY(m->daycares[area->daycare].def_row, -(double)hh->children_0_5);
+  }
   for (int t = 0; t < BP_TIER_COUNT; t++) {
     double coef = m->tier_row[t] ? tier_coef(m, (bp_tier)t, i) : 0.0;
     if (coef != 0.0)
@@ -635,9 +654,9 @@ size_t bp_model_add_candidates(bp_model *m, const size_t *list, size_t n) {
         !m->member_area_row[(size_t)slot * m->kase->n_areas +
                             (size_t)m->kase->units[c->unit].area])
       make_group_area(m, hh->group, m->kase->units[c->unit].area);
-    if (hh->children_6_16 > 0 && area->school >= 0)
+    if (m->use_districts && hh->children_6_16 > 0 && area->school >= 0)
       make_district(m, c->household, 0, area->school);
-    if (hh->children_0_5 > 0 && area->daycare >= 0)
+    if (m->use_districts && hh->children_0_5 > 0 && area->daycare >= 0)
       make_district(m, c->household, 1, area->daycare);
     int len = candidate_column(m, i, ind, val, &never);
     if (never) {
@@ -696,6 +715,8 @@ double bp_model_reduced_cost(const bp_model *m, size_t i, const double *dual,
   const bp_candidate *c = &m->derived->candidates[i];
   const bp_household *hh = &k->households[c->household];
   const bp_area *area = &k->areas[k->units[c->unit].area];
+  if (!m->use_districts)
+    return reduced; /* the children entered the counts directly above */
   if (hh->children_6_16 > 0 && area->school >= 0 &&
       !m->district_row[0][(size_t)c->household * k->n_schools + (size_t)area->school] &&
       m->schools[area->school].def_row)
@@ -900,17 +921,22 @@ void bp_model_complete(const bp_model *m, const int *chosen, double *x) {
   double *children[2] = {bp_calloc(k->n_schools + 1, sizeof(double)),
                          bp_calloc(k->n_daycares + 1, sizeof(double))};
   for (size_t slot = 0; slot < m->n_districts; slot++) {
-    int j = m->district_col[slot];
     int h = m->district_household[slot], daycare = m->district_is_daycare[slot];
-    int inst = m->district_institution[slot];
     if (chosen[h] < 0)
       continue;
     const bp_area *area = &k->areas[k->units[d->candidates[chosen[h]].unit].area];
-    if ((daycare ? area->daycare : area->school) != inst)
+    if ((daycare ? area->daycare : area->school) == m->district_institution[slot])
+      x[m->district_col[slot]] = 1.0;
+  }
+  for (size_t h = 0; h < k->n_households; h++) {
+    if (chosen[h] < 0)
       continue;
-    x[j] = 1.0;
     const bp_household *hh = &k->households[h];
-    children[daycare][inst] += daycare ? hh->children_0_5 : hh->children_6_16;
+    const bp_area *area = &k->areas[k->units[d->candidates[chosen[h]].unit].area];
+    if (area->school >= 0)
+      children[0][area->school] += hh->children_6_16;
+    if (area->daycare >= 0)
+      children[1][area->daycare] += hh->children_0_5;
   }
   for (size_t s = 0; s < k->n_schools; s++)
     complete_count(m, &m->schools[s], children[0][s], x);
