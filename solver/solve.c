@@ -533,6 +533,10 @@ static int solve_tier(bp_model *m, int *chosen, int have_start, double deadline,
     ip.cb_func = on_tree_event;
     ip.cb_info = &search;
     ip.mip_gap = mip_gap;
+    /* The first pass looks for good proposals (best projection: measured on
+     * the benchmark's M, 275.7 in 1 s against 283.3 by best bound); later
+     * passes prove (best local bound, GLPK's default). */
+    ip.bt_tech = pass == 1 ? GLP_BT_BPH : GLP_BT_BLB;
     ip.tm_lim = milliseconds_left(pass == 1 ? now_seconds() + 0.5 * (deadline - now_seconds())
                                             : deadline);
     /* No cut generators and no feasibility pump: measured on the
