@@ -610,9 +610,8 @@ static void screen_household(const bp_case *kase, const bp_derived *d,
  * one: the cheapest units of most households are the same few, so their
  * pools overlap, and when the caps of those units' areas bind, a
  * household can be left out though units beyond its pool would take it.
- * Measured on XL-seed1 with the hand method (--method greedy), households
- * housed of 12,000: 4,106 with P = 200, 5,296 with 500, 6,837 with 1,000,
- * 8,450 with 2,000 (2.1 GB peak), 10,285 with every pair (9.8 GB). */
+ * Measured on XL-seed1 with the hand method (--method greedy): 4,106
+ * housed with P = 200, 6,837 with P = 1,000, 10,285 with every pair. */
 #define POOL_SIZE 200
 
 /* BOPLACE_POOL=P, for development and tests only (tests/test_derive.c):
