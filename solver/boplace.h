@@ -251,12 +251,11 @@ typedef struct {
 
 /** One eligible (household, unit) pair: a column of the model.
  *
- *  There is one per eligible pair (7.4 million on the benchmark's L case;
- *  at XL 109 million, before derive cuts them to each household's pool:
- *  see bp_derived.pooled), so the layout is kept tight: the yes/no terms
- *  are bytes, grouped so that the struct has no padding but its 4 tail
- *  bytes (88 bytes on LP64).  The figures stay doubles: they are written
- *  out at full precision, so a narrower type would change the outputs. */
+ *  There is one per eligible pair (109 million on the benchmark's XL case),
+ *  so the layout is kept tight: the yes/no terms are bytes, grouped so that
+ *  the struct has no padding but its 4 tail bytes (88 bytes on LP64).  The
+ *  figures stay doubles: they are written out at full precision, so a
+ *  narrower type would change the outputs. */
 typedef struct {
   int household, unit;
   double minutes_language_school; /**< NAN where the rule does not apply */
@@ -277,21 +276,10 @@ typedef struct {
 
 typedef struct {
   bp_unit_travel *unit_travel; /**< per unit */
-  /** All eligible pairs, sorted by household then unit; or, when pooled,
-   *  each household's pool of them (see `pooled`), sorted the same way. */
+  /** All eligible pairs, sorted by household then unit. */
   bp_candidate *candidates; size_t n_candidates;
   /** candidates of household h are [first[h], first[h+1]). */
   size_t *first_candidate;
-  /** 1 when some household's list was cut: the eligible pairs would not
-   *  fit derive's memory budget (derive_eligibility.c, POOL_BUDGET_BYTES),
-   *  so each household kept only its best POOL_SIZE by pair_cost (ties to
-   *  the lower unit index), plus the pair a `place` lock names
-   *  (models/formulation.md §2.1).  Eligible pairs are then missing from
-   *  candidates: no optimum or bound over them is proven.  0 when every
-   *  eligible pair is a candidate (n_candidates == n_eligible_pairs). */
-  int pooled;
-  /** How many (household, unit) pairs are eligible: exact, pooled or not. */
-  size_t n_eligible_pairs;
   /** Effective caps after policy defaults. */
   double *area_cap;    /**< per area */
   double *school_cap;  /**< per school */
@@ -302,8 +290,7 @@ typedef struct {
   int *school_bilingual_room;
   int *daycare_bilingual_room;
   /** Per household: how many units pass every pairwise rule but the locks
-   *  (so an empty candidate list can be told apart: no unit, or a lock).
-   *  Exact, pooled or not. */
+   *  (so an empty candidate list can be told apart: no unit, or a lock). */
   int *eligible_ignoring_locks;
   /** Minutes from every stop to stop j, for the stops that are some
    *  household's job_stop; NULL for every other stop. */

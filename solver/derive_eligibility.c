@@ -13,8 +13,6 @@
  * on a pair that breaks a hard rule is an input error the coordinator must
  * fix, not something to optimise around.
  */
-#include <assert.h>
-#include <errno.h>
 #include <float.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -581,290 +579,52 @@ static void screen_household(const bp_case *kase, const bp_derived *d,
   }
 }
 
-/* ------------------------------------------------------------------ */
-/* The candidate pool: when the eligible pairs would not fit           */
-/* ------------------------------------------------------------------ */
-
-/* Every later stage indexes d->candidates, so its size is a floor under the
- * memory of the whole run: 88 bytes per eligible pair, 9 GiB for the 109
- * million pairs of the benchmark's XL case, more than the 8 GiB the whole
- * run may take there (bench/README.md).  So when the eligible pairs of a
- * case would take more than POOL_BUDGET_BYTES, each household keeps only
- * its POOL_SIZE best eligible units by its own pair_cost (a NaN cost last,
- * ties to the lower unit index), plus the pair a `place` lock names, and
- * d->pooled records that some list was cut (models/formulation.md §2.1).
- * eligible_ignoring_locks and n_eligible_pairs stay exact either way.
- *
- * 2 GiB: a quarter of the XL target, leaving the rest to the model, GLPK,
- * the hand method, the local search and the explanations, whose own tables
- * grow with the candidates; and almost three times the 7.4 million pairs
- * (0.6 GiB) of the annual size L, so that every case the benchmark solves
- * whole is still solved whole. */
-#define POOL_BUDGET_BYTES ((size_t)2 << 30)
-
-/* 200 per household: the pools then take a tenth of the budget at XL
- * (12,000 x 200 x 88 bytes = 0.2 GiB), so the stages after derive keep
- * their room, and a household keeps far more pairs than the model ever
- * asks of it (the restricted model starts from 3 a household and a
- * pricing round adds at most 4).  It is a memory choice, not a proven
- * one: the cheapest units of most households are the same few, so their
- * pools overlap, and when the caps of those units' areas bind, a
- * household can be left out though units beyond its pool would take it.
- * Measured on XL-seed1 with the hand method (--method greedy): 4,106
- * housed with P = 200, 6,837 with P = 1,000, 10,285 with every pair. */
-#define POOL_SIZE 200
-
-/* BOPLACE_POOL=P, for development and tests only (tests/test_derive.c):
- * pool with P per household whatever the size of the case, so that small
- * cases take the pooled path.  Anything but a whole number from 1 up is
- * ignored. */
-static size_t forced_pool_size(void) {
-  const char *env = getenv("BOPLACE_POOL");
-  if (!env || !*env)
-    return 0;
-  char *end;
-  errno = 0;
-  long value = strtol(env, &end, 10);
-  if (errno || *end || value < 1 || value > INT_MAX)
-    return 0;
-  return (size_t)value;
-}
-
-/* The index of the first key >= key in keys[0..n) (ascending). */
-static size_t lower_bound(const uint64_t *keys, size_t n, uint64_t key) {
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (keys[mid] < key)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
-}
-
-static int is_marked(const uint64_t *marks, size_t u) {
-  return (int)((marks[u >> 6] >> (u & 63)) & 1);
-}
-
-/* The eligible pairs of household h, counted from its screen marks before
- * any candidate is stored, so that the decision to pool needs no memory.
- * With SCREEN_FLOATS the screen applies every rule but the lock rule
- * exactly as bp_check_pair() does (the table above lists each test, and
- * it drops a pair only when bp_check_pair() fails that rule; and each rule
- * bp_check_pair() checks, but the lock, is in the table), so the marked
- * units are exactly those that fail no rule but perhaps the lock; the lock
- * rule is applied here: a household with a `place` lock may have only its
- * locked unit, any other only the marked units without a `forbid` lock
- * (the same lock may be given twice: counted once).  Without SCREEN_FLOATS
- * the marks are a superset, and each marked pair is checked.
- * derive_candidates() then checks every marked pair anyway and asserts
- * that its count agrees. */
-static size_t count_eligible(const bp_case *kase, const bp_derived *d,
-                             const screen *sc, size_t h,
-                             const uint64_t *marks) {
-  size_t n = 0;
-  if (!SCREEN_FLOATS) {
-    for (size_t w = 0; w < sc->words; w++)
-      for (uint64_t bits = marks[w]; bits; bits &= bits - 1) {
-        int u = (int)(w * 64 + (size_t)__builtin_ctzll(bits));
-        bp_candidate f;
-        unsigned char failed[BP_RULE_COUNT];
-        n += bp_check_pair(kase, d, (int)h, u, &f, failed) == 0;
-      }
-    return n;
-  }
-  uint64_t base = (uint64_t)h * kase->n_units;
-  if (d->locked_unit[h] >= 0) {
-    size_t u = (size_t)d->locked_unit[h];
-    return is_marked(marks, u) &&
-           !has_key(d->forbidden, d->n_forbidden, base + u);
-  }
-  for (size_t w = 0; w < sc->words; w++)
-    n += (size_t)__builtin_popcountll(marks[w]);
-  for (size_t i = lower_bound(d->forbidden, d->n_forbidden, base);
-       i < d->n_forbidden && d->forbidden[i] < base + kase->n_units; i++)
-    if ((i == 0 || d->forbidden[i] != d->forbidden[i - 1]) &&
-        is_marked(marks, (size_t)(d->forbidden[i] - base)))
-      n--;
-  return n;
-}
-
-/* Does a rank before b in a household's pool?  Lower pair_cost first, a
- * NaN cost (a NaN rent or max_rent) after every number, then the lower
- * unit index: a total order, so the pool does not depend on the order the
- * pairs are offered in. */
-static int ranks_before(const bp_candidate *a, const bp_candidate *b) {
-  int na = isnan(a->pair_cost), nb = isnan(b->pair_cost);
-  if (na != nb)
-    return nb;
-  if (!na && a->pair_cost != b->pair_cost)
-    return a->pair_cost < b->pair_cost;
-  return a->unit < b->unit;
-}
-
-/* One household's pool being filled: a heap of its best `size` eligible
- * pairs so far, the one that ranks last on top, and the pair a `place`
- * lock names, kept whatever its rank.  items has room for size + 1. */
-typedef struct {
-  bp_candidate *items;
-  size_t n, size;
-  bp_candidate locked;
-  int has_locked;
-} pool;
-
-static void pool_swap(bp_candidate *x, bp_candidate *y) {
-  bp_candidate t = *x;
-  *x = *y;
-  *y = t;
-}
-
-static void pool_offer(pool *p, const bp_candidate *c) {
-  if (c->locked_place) { /* only locked_unit[h] has it: one per household */
-    p->locked = *c;
-    p->has_locked = 1;
-    return;
-  }
-  bp_candidate *a = p->items;
-  if (p->n < p->size) {
-    size_t i = p->n++;
-    a[i] = *c;
-    while (i > 0 && ranks_before(&a[(i - 1) / 2], &a[i])) {
-      pool_swap(&a[(i - 1) / 2], &a[i]);
-      i = (i - 1) / 2;
-    }
-    return;
-  }
-  if (p->n == 0 || !ranks_before(c, &a[0]))
-    return;
-  a[0] = *c;
-  for (size_t i = 0;;) {
-    size_t worst = i, l = 2 * i + 1, r = l + 1;
-    if (l < p->n && ranks_before(&a[worst], &a[l]))
-      worst = l;
-    if (r < p->n && ranks_before(&a[worst], &a[r]))
-      worst = r;
-    if (worst == i)
-      break;
-    pool_swap(&a[i], &a[worst]);
-    i = worst;
-  }
-}
-
-static int compare_candidate_units(const void *a, const void *b) {
-  int x = ((const bp_candidate *)a)->unit, y = ((const bp_candidate *)b)->unit;
-  return (x > y) - (x < y);
-}
-
-static void reserve_candidates(bp_derived *d, size_t *capacity, size_t more) {
-  if (d->n_candidates + more <= *capacity)
-    return;
-  while (d->n_candidates + more > *capacity)
-    *capacity *= 2;
-  d->candidates = bp_realloc(d->candidates, *capacity * sizeof *d->candidates);
-}
-
-/* Every eligible pair (or each household's pool of them), household by
- * household and in unit order within one: the candidates come out sorted
- * by household then unit, which the model's column order relies on.
- *
- * Two passes over the screen.  The first counts the eligible pairs
- * (count_eligible(), no candidate stored), which decides whether to pool
- * and sizes the array once.  The second checks each marked pair with
- * bp_check_pair(), whose answer alone decides what is stored and counted;
- * a pooled household's pairs go through a heap of POOL_SIZE, so derive
- * never holds more than the pools (about 0.2 GiB at XL, instead of 9).
+/* Every eligible pair, household by household and in unit order within
+ * one: the candidates come out sorted by household then unit, which the
+ * model's column order relies on.
  *
  * One thread.  Splitting the household loop over the two cores was tried
- * before pooling (two passes: bound, then fill each household's own
- * slots) and gave the same output, but no gain: at XL the loop spent more
- * time in the kernel faulting in the 9 GB candidate array than in
- * bp_check_pair(), and those faults got slower with two threads. */
+ * (two passes: bound, then fill each household's own slots) and gave the
+ * same output, but no gain: at XL the loop spends more time in the kernel
+ * faulting in the 9 GB candidate array than in bp_check_pair(), and those
+ * faults got slower, not faster, with two threads (35 s -> 60 s wall on
+ * the shared 2-core machine).  Worth trying again once the array is small. */
 static void derive_candidates(const bp_case *kase, bp_derived *d) {
-  size_t n_households = kase->n_households;
   screen sc;
   screen_build(kase, d, &sc);
   uint64_t *marks = bp_alloc((sc.words + 1) * sizeof *marks);
-
-  size_t *counted = bp_alloc((n_households + 1) * sizeof *counted);
-  size_t total = 0;
-  for (size_t h = 0; h < n_households; h++) {
-    screen_household(kase, d, &sc, h, marks);
-    counted[h] = count_eligible(kase, d, &sc, h, marks);
-    total += counted[h];
-  }
-  size_t pool_size = 0; /* 0: every eligible pair is kept */
-  if (total > POOL_BUDGET_BYTES / sizeof(bp_candidate))
-    pool_size = POOL_SIZE;
-  size_t forced = forced_pool_size();
-  if (forced > 0)
-    pool_size = forced;
-  if (pool_size > kase->n_units)
-    pool_size = kase->n_units; /* no list is longer; keeps the heap small */
-
-  size_t capacity = 1;
-  for (size_t h = 0; h < n_households; h++)
-    capacity += pool_size > 0 && counted[h] > pool_size + 1 ? pool_size + 1
-                                                            : counted[h];
+  size_t capacity = 1024;
   d->candidates = bp_alloc(capacity * sizeof *d->candidates);
   d->first_candidate =
-      bp_alloc((n_households + 1) * sizeof *d->first_candidate);
+      bp_alloc((kase->n_households + 1) * sizeof *d->first_candidate);
   d->eligible_ignoring_locks =
-      bp_calloc(n_households + 1, sizeof *d->eligible_ignoring_locks);
-  pool pl = {0};
-  pl.size = pool_size;
-  if (pool_size > 0)
-    pl.items = bp_alloc((pool_size + 1) * sizeof *pl.items);
-
-  for (size_t h = 0; h < n_households; h++) {
+      bp_calloc(kase->n_households + 1, sizeof *d->eligible_ignoring_locks);
+  for (size_t h = 0; h < kase->n_households; h++) {
     d->first_candidate[h] = d->n_candidates;
     screen_household(kase, d, &sc, h, marks);
-    size_t eligible = 0;
-    pl.n = 0;
-    pl.has_locked = 0;
     for (size_t w = 0; w < sc.words; w++) {
       for (uint64_t bits = marks[w]; bits; bits &= bits - 1) {
         int u = (int)(w * 64 + (size_t)__builtin_ctzll(bits));
-        /* Unpooled, checked in place, and kept only when no rule fails. */
-        bp_candidate scratch;
-        bp_candidate *f = &scratch;
-        if (pool_size == 0) {
-          reserve_candidates(d, &capacity, 1);
-          f = &d->candidates[d->n_candidates];
+        if (d->n_candidates == capacity) {
+          capacity *= 2;
+          d->candidates =
+              bp_realloc(d->candidates, capacity * sizeof *d->candidates);
         }
+        /* Checked in place, and kept only when no rule fails. */
         unsigned char failed[BP_RULE_COUNT];
-        int n_failed = bp_check_pair(kase, d, (int)h, u, f, failed);
+        int n_failed = bp_check_pair(kase, d, (int)h, u,
+                                     &d->candidates[d->n_candidates], failed);
         if (n_failed == 0 || (n_failed == 1 && failed[BP_RULE_LOCK]))
           d->eligible_ignoring_locks[h]++;
-        if (n_failed > 0)
-          continue;
-        eligible++;
-        if (pool_size == 0)
+        if (n_failed == 0)
           d->n_candidates++;
-        else
-          pool_offer(&pl, f);
       }
     }
-    assert(eligible == counted[h]);
-    d->n_eligible_pairs += eligible;
-    if (pool_size > 0) {
-      if (pl.has_locked)
-        pl.items[pl.n++] = pl.locked;
-      if (pl.n < eligible)
-        d->pooled = 1;
-      qsort(pl.items, pl.n, sizeof *pl.items, compare_candidate_units);
-      reserve_candidates(d, &capacity, pl.n);
-      memcpy(&d->candidates[d->n_candidates], pl.items,
-             pl.n * sizeof *pl.items);
-      d->n_candidates += pl.n;
-    }
   }
-  d->first_candidate[n_households] = d->n_candidates;
-  /* Give back what is left over (nothing, unless a count was off). */
+  d->first_candidate[kase->n_households] = d->n_candidates;
+  /* Give back what the doubling left over. */
   d->candidates = bp_realloc(d->candidates,
                              (d->n_candidates + 1) * sizeof *d->candidates);
-  free(pl.items);
-  free(counted);
   free(marks);
   screen_free(&sc);
 }

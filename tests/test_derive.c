@@ -8,8 +8,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <cmocka.h>
 
 #include "case_builder.h"
@@ -376,8 +374,6 @@ static void screened_candidates_equal_all_pairs(void **state) {
     }
     assert_int_equal(n, d.n_candidates);
     assert_int_equal(d.first_candidate[k.n_households], n);
-    assert_int_equal(d.n_eligible_pairs, n);
-    assert_int_equal(d.pooled, 0);
     total += n;
     bp_derived_free(&d);
     bp_diagnostics_free(&diag);
@@ -390,173 +386,6 @@ static void screened_candidates_equal_all_pairs(void **state) {
   assert_true(total_ignoring_locks > total);
 }
 
-/* ---- The candidate pool (derive_eligibility.c, formulation.md §2.1) ---- */
-
-/* A pool ranks a household's eligible pairs by pair_cost, a NaN cost after
- * every number, then by unit index (the order written out here again, so
- * that the test does not borrow it from the code under test). */
-static int compare_pool_rank(const void *a, const void *b) {
-  const bp_candidate *x = a, *y = b;
-  int nx = isnan(x->pair_cost), ny = isnan(y->pair_cost);
-  if (nx != ny)
-    return nx - ny;
-  if (!nx && x->pair_cost != y->pair_cost)
-    return x->pair_cost < y->pair_cost ? -1 : 1;
-  return (x->unit > y->unit) - (x->unit < y->unit);
-}
-
-static int compare_unit(const void *a, const void *b) {
-  int x = ((const bp_candidate *)a)->unit, y = ((const bp_candidate *)b)->unit;
-  return (x > y) - (x < y);
-}
-
-/* bp_derive() with BOPLACE_POOL set to `value` (NULL: unset).  BOPLACE_POOL=P
- * is for development and tests only: it makes derive pool with P per
- * household whatever the size of the case, so that these small cases take
- * the path that only cases over the memory budget (2 GiB of candidates)
- * take otherwise. */
-static bp_status derive_with_pool(const bp_case *k, bp_derived *d,
-                                  const char *value) {
-  if (value)
-    setenv("BOPLACE_POOL", value, 1);
-  else
-    unsetenv("BOPLACE_POOL");
-  bp_diagnostics diag = {0};
-  bp_status status = bp_derive(k, d, &diag);
-  unsetenv("BOPLACE_POOL");
-  bp_diagnostics_free(&diag);
-  return status;
-}
-
-/* The pooled candidates of case k with pool size P against the full list
- * (d0): each household keeps its P best pairs by compare_pool_rank plus a
- * pair with a place lock, sorted by unit; the counts stay exact.  Returns
- * the number of households whose list was cut. */
-static size_t check_pool(const bp_case *k, const bp_derived *d0,
-                         const bp_derived *d1, size_t P) {
-  assert_int_equal(d0->pooled, 0);
-  assert_int_equal(d0->n_eligible_pairs, d0->n_candidates);
-  assert_int_equal(d1->n_eligible_pairs, d0->n_eligible_pairs);
-  assert_int_equal(d1->first_candidate[0], 0);
-  assert_int_equal(d1->first_candidate[k->n_households], d1->n_candidates);
-  size_t cut = 0;
-  bp_candidate *want = bp_alloc((k->n_units + 1) * sizeof *want);
-  for (size_t h = 0; h < k->n_households; h++) {
-    assert_int_equal(d1->eligible_ignoring_locks[h],
-                     d0->eligible_ignoring_locks[h]);
-    const bp_candidate *all = &d0->candidates[d0->first_candidate[h]];
-    size_t n_all = d0->first_candidate[h + 1] - d0->first_candidate[h];
-    /* The locked pair first, whatever its rank; then the best P others. */
-    size_t n_locked = 0, n_other = 0;
-    for (size_t i = 0; i < n_all; i++)
-      if (all[i].locked_place)
-        want[n_locked++] = all[i];
-    for (size_t i = 0; i < n_all; i++)
-      if (!all[i].locked_place)
-        want[n_locked + n_other++] = all[i];
-    assert_true(n_locked <= 1);
-    qsort(want + n_locked, n_other, sizeof *want, compare_pool_rank);
-    size_t n_want = n_locked + (n_other < P ? n_other : P);
-    qsort(want, n_want, sizeof *want, compare_unit);
-    cut += n_want < n_all;
-
-    const bp_candidate *got = &d1->candidates[d1->first_candidate[h]];
-    size_t n_got = d1->first_candidate[h + 1] - d1->first_candidate[h];
-    assert_int_equal(n_got, n_want);
-    for (size_t i = 0; i < n_got; i++) {
-      assert_int_equal(got[i].household, (int)h);
-      assert_true(same_candidate(&got[i], &want[i]));
-    }
-  }
-  free(want);
-  assert_int_equal(d1->pooled, cut > 0);
-  return cut;
-}
-
-static void pooled_candidates_are_each_households_best(void **state) {
-  (void)state;
-  rng_state = 0x243f6a8885a308d3u;
-  size_t compared = 0, cut = 0, whole = 0, nan_costs = 0, locked = 0;
-  for (int round = 0; round < 1000; round++) {
-    bp_case k;
-    random_case(&k);
-    if (rnd(2))
-      random_locks(&k);
-    bp_derived d0;
-    if (derive_with_pool(&k, &d0, NULL) != BP_OK) {
-      bp_derived_free(&d0);
-      bp_case_free(&k);
-      continue;
-    }
-    for (size_t i = 0; i < d0.n_candidates; i++) {
-      nan_costs += isnan(d0.candidates[i].pair_cost);
-      locked += d0.candidates[i].locked_place;
-    }
-    static const size_t sizes[] = {1, 2, 3, 5, 8, 1000};
-    size_t P = sizes[rnd(6)];
-    char value[32];
-    snprintf(value, sizeof value, "%zu", P);
-    bp_derived d1;
-    assert_int_equal(derive_with_pool(&k, &d1, value), BP_OK);
-    size_t n_cut = check_pool(&k, &d0, &d1, P);
-    cut += n_cut;
-    if (n_cut == 0) {
-      /* Nothing cut: the very same candidates, and not pooled. */
-      assert_int_equal(d1.pooled, 0);
-      assert_int_equal(d1.n_candidates, d0.n_candidates);
-      for (size_t i = 0; i < d0.n_candidates; i++)
-        assert_true(same_candidate(&d1.candidates[i], &d0.candidates[i]));
-      whole++;
-    }
-    compared++;
-    bp_derived_free(&d1);
-    bp_derived_free(&d0);
-    bp_case_free(&k);
-  }
-  print_message("%zu cases pooled, %zu households cut, %zu cases whole, "
-                "%zu NaN costs, %zu locked pairs\n",
-                compared, cut, whole, nan_costs, locked);
-  /* Both outcomes, and the awkward pairs, were met. */
-  assert_true(cut > 100 && whole > 10 && nan_costs > 0 && locked > 0);
-}
-
-/* BOPLACE_POOL that is not a whole number from 1 up is ignored; and a case
- * under the budget is never pooled by itself. */
-static void pool_setting_is_checked(void **state) {
-  (void)state;
-  rng_state = 0x13198a2e03707344u;
-  bp_case k;
-  do {
-    random_case(&k);
-    bp_derived d;
-    int ok = derive_with_pool(&k, &d, NULL) == BP_OK && d.n_candidates > 20;
-    bp_derived_free(&d);
-    if (ok)
-      break;
-    bp_case_free(&k);
-  } while (1);
-  bp_derived d0;
-  assert_int_equal(derive_with_pool(&k, &d0, NULL), BP_OK);
-  assert_int_equal(d0.pooled, 0);
-  static const char *ignored[] = {"", "0", "-3", "abc", "5x", "99999999999999"};
-  for (size_t i = 0; i < sizeof ignored / sizeof *ignored; i++) {
-    bp_derived d1;
-    assert_int_equal(derive_with_pool(&k, &d1, ignored[i]), BP_OK);
-    assert_int_equal(d1.pooled, 0);
-    assert_int_equal(d1.n_candidates, d0.n_candidates);
-    for (size_t c = 0; c < d0.n_candidates; c++)
-      assert_true(same_candidate(&d1.candidates[c], &d0.candidates[c]));
-    bp_derived_free(&d1);
-  }
-  bp_derived d1;
-  assert_int_equal(derive_with_pool(&k, &d1, "1"), BP_OK);
-  assert_true(d1.pooled);
-  check_pool(&k, &d0, &d1, 1);
-  bp_derived_free(&d1);
-  bp_derived_free(&d0);
-  bp_case_free(&k);
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(shortest_paths_follow_links_one_way),
@@ -566,8 +395,6 @@ int main(void) {
       cmocka_unit_test(locks_forbid_and_place),
       cmocka_unit_test(place_lock_on_ineligible_pair_is_an_input_error),
       cmocka_unit_test(screened_candidates_equal_all_pairs),
-      cmocka_unit_test(pooled_candidates_are_each_households_best),
-      cmocka_unit_test(pool_setting_is_checked),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
