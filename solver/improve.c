@@ -26,7 +26,10 @@
  *
  *   tier 1  insert: an unplaced household takes a unit where it fits
  *           (chain depth 0); a group takes one area where every member
- *           fits; unplaced households open a fresh area together, at least
+ *           fits, or else the first where its members fit by pushing one
+ *           household each out of the way (who settles elsewhere, or, at
+ *           worst, one is left out: the group's members outnumber them);
+ *           unplaced households open a fresh area together, at least
  *           m of them at once;
  *           ejection chain (augmenting path): unplaced h takes candidate i,
  *           where one household h2 stands in the way (the unit's occupant,
@@ -45,6 +48,9 @@
  *
  * Soft cost is the model's whole tier 4 (improve.h): pair_cost plus the
  * spread (C13) and near-cap (C14) terms, kept up to date per count.
+ *
+ * bp_round_lp() (at the end) builds a proposal from LP values on the same
+ * state, through the same set() and fits(), and then runs this search.
  */
 #include <assert.h>
 #include <limits.h>
@@ -146,6 +152,7 @@ typedef struct {
   unsigned ticks;
   int out_of_time;
   turn *turns; /* scratch for list_unplaced() */
+  int *unplaced; /* scratch for the moves: households in serving order */
 } search;
 
 static double now_seconds(void) {
@@ -674,8 +681,84 @@ static int by_waiting(const void *x, const void *y) {
 /* Tier 1: more housed                                                 */
 /* ------------------------------------------------------------------ */
 
+/* Household h (unplaced) takes a candidate in area a where one household
+ * h2 stands in the way, and h2 settles elsewhere (a chain of depth 1 or
+ * more behind it, ending better than the journal's start); with `drop`,
+ * the chain may end with a household left unplaced (a group's members
+ * outnumber it).  1 with the chain applied; else 0 with the state as on
+ * entry. */
+static int push_into_area(search *s, int h, int a, int drop) {
+  const bp_derived *d = s->d;
+  int *way = s->pushed[MAX_DEPTH]; /* settle(.., 1, ..) uses pushed[1] */
+  size_t mark = s->n_journal;
+  new_search(s);
+  s->seen[h] = s->search_id;
+  for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1]; i++) {
+    if (time_up(s) || s->budget <= 0)
+      return 0;
+    int u = d->candidates[i].unit;
+    if (s->unit_area[u] != a)
+      continue;
+    block why = blocked_by(s, h, u);
+    if (why == BLOCK_NONE)
+      continue;
+    int n = in_the_way(s, u, why, way);
+    for (int w = 0; w < n; w++) {
+      int h2 = way[w];
+      if (s->seen[h2] == s->search_id)
+        continue;
+      set(s, h2, -1);
+      if (fits(s, (int)i)) {
+        set(s, h, (int)i);
+        if (settle(s, h2, MAX_DEPTH - 2, drop ? LONG_MAX : LONG_MIN, 0))
+          return 1;
+      }
+      undo_to(s, mark);
+    }
+  }
+  return 0;
+}
+
+/* Places every member of group gi in area a, each in its fitting candidate
+ * there that leaves the best tiers; with `push`, a member for which none
+ * fits may push one household out of its way (push_into_area(): first
+ * with every household pushed placed again, then with one left out).  1 when
+ * every member is placed (journalled); else 0 with the state as on entry.
+ * Without pushes the same state gives the same units. */
+static int group_try_area(search *s, int gi, int a, int push) {
+  const bp_derived *d = s->d;
+  const bp_group *g = &s->kase->groups[gi];
+  size_t start = s->n_journal;
+  for (int m = 0; m < g->n_members; m++) {
+    int h = g->members[m], pick = -1;
+    tiers pick_tiers = s->now;
+    for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1];
+         i++) {
+      if (area_of(s, (int)i) != a || !fits(s, (int)i))
+        continue;
+      size_t mark = s->n_journal;
+      set(s, h, (int)i);
+      if (pick < 0 || better(&s->now, &pick_tiers)) {
+        pick = (int)i;
+        pick_tiers = s->now;
+      }
+      undo_to(s, mark);
+    }
+    if (pick >= 0)
+      set(s, h, pick);
+    else if (!push ||
+             !(push_into_area(s, h, a, 0) || push_into_area(s, h, a, 1))) {
+      undo_to(s, start);
+      return 0;
+    }
+  }
+  return 1;
+}
+
 /* Places unplaced group gi whole in the area where that is best, each
- * member in its best fitting candidate there (C10, C11).  1 when placed. */
+ * member in its best fitting candidate there (C10, C11); if it fits in no
+ * area as things stand, in the first area where its members can push
+ * households out of their way, who settle elsewhere.  1 when placed. */
 static int group_insert(search *s, int gi) {
   const bp_case *k = s->kase;
   const bp_derived *d = s->d;
@@ -689,66 +772,35 @@ static int group_insert(search *s, int gi) {
   int best_area = -1;
   tiers best_tiers = s->now;
   unsigned char *tried = bp_calloc(k->n_areas + 1, 1);
-  for (size_t i0 = d->first_candidate[h0]; i0 < d->first_candidate[h0 + 1];
-       i0++) {
-    int a = area_of(s, (int)i0);
-    if (tried[a] || time_up(s))
-      continue;
-    tried[a] = 1;
-    int m = 0;
-    for (; m < g->n_members; m++) {
-      int h = g->members[m], pick = -1;
-      tiers pick_tiers = s->now;
-      for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1];
-           i++) {
-        if (area_of(s, (int)i) != a || !fits(s, (int)i))
-          continue;
-        size_t mark = s->n_journal;
-        set(s, h, (int)i);
-        if (pick < 0 || better(&s->now, &pick_tiers)) {
-          pick = (int)i;
-          pick_tiers = s->now;
+  for (int push = 0; push <= 1 && best_area < 0; push++) {
+    memset(tried, 0, k->n_areas);
+    for (size_t i0 = d->first_candidate[h0]; i0 < d->first_candidate[h0 + 1];
+         i0++) {
+      int a = area_of(s, (int)i0);
+      if (tried[a] || time_up(s))
+        continue;
+      tried[a] = 1;
+      if (group_try_area(s, gi, a, push) && end_ok(s)) {
+        if (push) { /* the first area that works, as it stands */
+          free(tried);
+          commit(s);
+          return 1;
         }
-        undo_to(s, mark);
+        if (best_area < 0 || better(&s->now, &best_tiers)) {
+          best_area = a;
+          best_tiers = s->now;
+        }
       }
-      if (pick < 0)
-        break;
-      set(s, h, pick);
+      undo_to(s, 0);
     }
-    if (m == g->n_members && end_ok(s) &&
-        (best_area < 0 || better(&s->now, &best_tiers))) {
-      best_area = a;
-      best_tiers = s->now;
-    }
-    undo_to(s, 0);
   }
   free(tried);
   if (best_area < 0)
     return 0;
   /* The same steps from the same state give the same units. */
-  for (int m = 0; m < g->n_members; m++) {
-    int h = g->members[m], pick = -1;
-    tiers pick_tiers = s->now;
-    for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1];
-         i++) {
-      if (area_of(s, (int)i) != best_area || !fits(s, (int)i))
-        continue;
-      size_t mark = s->n_journal;
-      set(s, h, (int)i);
-      if (pick < 0 || better(&s->now, &pick_tiers)) {
-        pick = (int)i;
-        pick_tiers = s->now;
-      }
-      undo_to(s, mark);
-    }
-    assert(pick >= 0);
-    if (pick < 0) { /* cannot happen; never leave a group split */
-      undo_to(s, 0);
-      return 0;
-    }
-    set(s, h, pick);
-  }
-  if (!end_ok(s)) {
+  int placed = group_try_area(s, gi, best_area, 0);
+  assert(placed);
+  if (!placed || !end_ok(s)) { /* cannot happen; never leave a group split */
     undo_to(s, 0);
     return 0;
   }
@@ -996,126 +1048,413 @@ static void index_areas(const bp_case *k, size_t n_entries, int which,
   free(flag);
 }
 
-int bp_improve(const bp_case *kase, const bp_derived *d, int *chosen,
-               double deadline) {
+/* Sets up the search on proposal `chosen` (which must keep every hard
+ * rule, or be empty): every count, list and flag, the proposal counted
+ * but not journalled. */
+static void search_start(search *s, const bp_case *kase, const bp_derived *d,
+                         int *chosen, double deadline) {
   size_t nh = kase->n_households, na = kase->n_areas;
-  for (size_t h = 0; h < nh; h++)
-    if (chosen[h] >= 0 && ((size_t)chosen[h] < d->first_candidate[h] ||
-                           (size_t)chosen[h] >= d->first_candidate[h + 1]))
-      return 0; /* not a proposal of these candidates: leave it alone */
-
-  search s = {.kase = kase, .d = d, .chosen = chosen, .deadline = deadline};
-  s.unit_used = bp_calloc(kase->n_units + 1, sizeof *s.unit_used);
-  s.area_used = bp_calloc(na + 1, sizeof *s.area_used);
-  s.school_used = bp_calloc(kase->n_schools + 1, sizeof *s.school_used);
-  s.daycare_used = bp_calloc(kase->n_daycares + 1, sizeof *s.daycare_used);
-  s.building_used = bp_calloc(kase->n_buildings + 1, sizeof *s.building_used);
-  s.occupants = bp_calloc(na + 1, sizeof *s.occupants);
-  s.n_occupants = bp_calloc(na + 1, sizeof *s.n_occupants);
-  s.occupant_capacity = bp_calloc(na + 1, sizeof *s.occupant_capacity);
-  s.slot = bp_calloc(nh + 1, sizeof *s.slot);
-  s.movable = bp_calloc(nh + 1, 1);
-  s.fresh = bp_calloc(na + 1, 1);
-  s.seen = bp_calloc(nh + 1, sizeof *s.seen);
+  *s = (search){.kase = kase, .d = d, .chosen = chosen, .deadline = deadline};
+  s->unit_used = bp_calloc(kase->n_units + 1, sizeof *s->unit_used);
+  s->area_used = bp_calloc(na + 1, sizeof *s->area_used);
+  s->school_used = bp_calloc(kase->n_schools + 1, sizeof *s->school_used);
+  s->daycare_used = bp_calloc(kase->n_daycares + 1, sizeof *s->daycare_used);
+  s->building_used =
+      bp_calloc(kase->n_buildings + 1, sizeof *s->building_used);
+  s->occupants = bp_calloc(na + 1, sizeof *s->occupants);
+  s->n_occupants = bp_calloc(na + 1, sizeof *s->n_occupants);
+  s->occupant_capacity = bp_calloc(na + 1, sizeof *s->occupant_capacity);
+  s->slot = bp_calloc(nh + 1, sizeof *s->slot);
+  s->movable = bp_calloc(nh + 1, 1);
+  s->fresh = bp_calloc(na + 1, 1);
+  s->seen = bp_calloc(nh + 1, sizeof *s->seen);
   size_t nu = kase->n_units;
-  s.unit_area = bp_alloc((nu + 1) * sizeof *s.unit_area);
-  s.unit_places = bp_alloc((nu + 1) * sizeof *s.unit_places);
-  s.unit_building = bp_alloc((nu + 1) * sizeof *s.unit_building);
-  s.unit_transit = bp_alloc(nu + 1);
-  s.unit_head = bp_alloc((nu + 1) * sizeof *s.unit_head);
+  s->unit_area = bp_alloc((nu + 1) * sizeof *s->unit_area);
+  s->unit_places = bp_alloc((nu + 1) * sizeof *s->unit_places);
+  s->unit_building = bp_alloc((nu + 1) * sizeof *s->unit_building);
+  s->unit_transit = bp_alloc(nu + 1);
+  s->unit_head = bp_alloc((nu + 1) * sizeof *s->unit_head);
   for (size_t u = 0; u < nu; u++) {
-    s.unit_area[u] = kase->units[u].area;
-    s.unit_places[u] = kase->units[u].places;
-    s.unit_building[u] = kase->units[u].building_index;
-    s.unit_transit[u] = kase->units[u].kind == BP_UNIT_TRANSIT;
-    s.unit_head[u] = -1;
+    s->unit_area[u] = kase->units[u].area;
+    s->unit_places[u] = kase->units[u].places;
+    s->unit_building[u] = kase->units[u].building_index;
+    s->unit_transit[u] = kase->units[u].kind == BP_UNIT_TRANSIT;
+    s->unit_head[u] = -1;
   }
-  s.next_in_unit = bp_alloc((nh + 1) * sizeof *s.next_in_unit);
-  s.area_offered = bp_calloc(na + 1, sizeof *s.area_offered);
-  s.school_offered = bp_calloc(kase->n_schools + 1, sizeof *s.school_offered);
-  s.daycare_offered =
-      bp_calloc(kase->n_daycares + 1, sizeof *s.daycare_offered);
-  s.building_offered =
-      bp_calloc(kase->n_buildings + 1, sizeof *s.building_offered);
-  s.views = bp_calloc(na + 1, sizeof *s.views);
-  s.mobile_known = bp_calloc(nh + 1, sizeof *s.mobile_known);
-  s.is_mobile = bp_calloc(nh + 1, 1);
+  s->next_in_unit = bp_alloc((nh + 1) * sizeof *s->next_in_unit);
+  s->area_offered = bp_calloc(na + 1, sizeof *s->area_offered);
+  s->school_offered =
+      bp_calloc(kase->n_schools + 1, sizeof *s->school_offered);
+  s->daycare_offered =
+      bp_calloc(kase->n_daycares + 1, sizeof *s->daycare_offered);
+  s->building_offered =
+      bp_calloc(kase->n_buildings + 1, sizeof *s->building_offered);
+  s->views = bp_calloc(na + 1, sizeof *s->views);
+  s->mobile_known = bp_calloc(nh + 1, sizeof *s->mobile_known);
+  s->is_mobile = bp_calloc(nh + 1, 1);
   for (int l = 0; l <= MAX_DEPTH; l++)
-    s.pushed[l] = bp_alloc((nh + 1) * sizeof *s.pushed[l]);
-  int *unplaced = bp_alloc((nh + 1) * sizeof *unplaced);
-  s.turns = bp_alloc((nh + 1) * sizeof *s.turns);
-  index_areas(kase, kase->n_schools, 0, &s.school_areas);
-  index_areas(kase, kase->n_daycares, 1, &s.daycare_areas);
-  index_areas(kase, kase->n_buildings, 2, &s.building_areas);
+    s->pushed[l] = bp_alloc((nh + 1) * sizeof *s->pushed[l]);
+  s->unplaced = bp_alloc((nh + 1) * sizeof *s->unplaced);
+  s->turns = bp_alloc((nh + 1) * sizeof *s->turns);
+  index_areas(kase, kase->n_schools, 0, &s->school_areas);
+  index_areas(kase, kase->n_daycares, 1, &s->daycare_areas);
+  index_areas(kase, kase->n_buildings, 2, &s->building_areas);
   for (size_t a = 0; a < na; a++)
-    s.fresh[a] = kase->policy.min_cluster > 0 &&
-                 kase->areas[a].newcomer_households == 0;
+    s->fresh[a] = kase->policy.min_cluster > 0 &&
+                  kase->areas[a].newcomer_households == 0;
   for (size_t h = 0; h < nh; h++) {
     int g = kase->households[h].group;
     int grouped = g >= 0 && kase->groups[g].n_members >= 2;
-    s.movable[h] = !grouped && d->locked_unit[h] < 0;
+    s->movable[h] = !grouped && d->locked_unit[h] < 0;
   }
   /* The proposal as it comes: counted, not journalled. */
   for (size_t h = 0; h < nh; h++)
     if (chosen[h] >= 0)
-      account(&s, (int)h, chosen[h], 1);
+      account(s, (int)h, chosen[h], 1);
+}
 
+/* The search proper, from a proposal that keeps every hard rule: tier 1
+ * until nothing more is housed, then tiers 2 and 3 (back to tier 1 after
+ * either moved someone), then tier 4 to a local optimum.  Returns the
+ * number of improving moves. */
+static int search_run(search *s) {
   int moves = 0;
   for (;;) {
-    moves += house_more(&s, unplaced);
-    if (time_up(&s))
+    moves += house_more(s, s->unplaced);
+    if (time_up(s))
       break;
-    int more = longer_waiting_first(&s, unplaced);
+    int more = longer_waiting_first(s, s->unplaced);
     if (!more)
-      more = to_permanent(&s);
+      more = to_permanent(s);
     moves += more;
     if (more)
       continue; /* who is housed changed: tier 1 may have new room */
     /* Tier 4 to a local optimum (each pass strictly lowers the cost). */
     int cheaper_moves;
-    while ((cheaper_moves = cheaper(&s)) > 0 && !time_up(&s))
+    while ((cheaper_moves = cheaper(s)) > 0 && !time_up(s))
       moves += cheaper_moves;
     moves += cheaper_moves;
     break;
   }
-
-  for (size_t a = 0; a < na; a++)
-    free(s.occupants[a]);
-  free(s.occupants);
-  free(s.n_occupants);
-  free(s.occupant_capacity);
-  free(s.slot);
-  free(s.movable);
-  free(s.fresh);
-  free(s.seen);
-  free(s.unit_area);
-  free(s.unit_places);
-  free(s.unit_building);
-  free(s.unit_transit);
-  free(s.unit_head);
-  free(s.next_in_unit);
-  free(s.area_offered);
-  free(s.school_offered);
-  free(s.daycare_offered);
-  free(s.building_offered);
-  free(s.views);
-  free(s.mobile_known);
-  free(s.is_mobile);
-  for (int l = 0; l <= MAX_DEPTH; l++)
-    free(s.pushed[l]);
-  free(unplaced);
-  free(s.turns);
-  free(s.school_areas.first);
-  free(s.school_areas.list);
-  free(s.daycare_areas.first);
-  free(s.daycare_areas.list);
-  free(s.building_areas.first);
-  free(s.building_areas.list);
-  free(s.unit_used);
-  free(s.area_used);
-  free(s.school_used);
-  free(s.daycare_used);
-  free(s.building_used);
-  free(s.journal);
   return moves;
+}
+
+static void search_end(search *s) {
+  for (size_t a = 0; a < s->kase->n_areas; a++)
+    free(s->occupants[a]);
+  free(s->occupants);
+  free(s->n_occupants);
+  free(s->occupant_capacity);
+  free(s->slot);
+  free(s->movable);
+  free(s->fresh);
+  free(s->seen);
+  free(s->unit_area);
+  free(s->unit_places);
+  free(s->unit_building);
+  free(s->unit_transit);
+  free(s->unit_head);
+  free(s->next_in_unit);
+  free(s->area_offered);
+  free(s->school_offered);
+  free(s->daycare_offered);
+  free(s->building_offered);
+  free(s->views);
+  free(s->mobile_known);
+  free(s->is_mobile);
+  for (int l = 0; l <= MAX_DEPTH; l++)
+    free(s->pushed[l]);
+  free(s->unplaced);
+  free(s->turns);
+  free(s->school_areas.first);
+  free(s->school_areas.list);
+  free(s->daycare_areas.first);
+  free(s->daycare_areas.list);
+  free(s->building_areas.first);
+  free(s->building_areas.list);
+  free(s->unit_used);
+  free(s->area_used);
+  free(s->school_used);
+  free(s->daycare_used);
+  free(s->building_used);
+  free(s->journal);
+}
+
+int bp_improve(const bp_case *kase, const bp_derived *d, int *chosen,
+               double deadline) {
+  for (size_t h = 0; h < kase->n_households; h++)
+    if (chosen[h] >= 0 && ((size_t)chosen[h] < d->first_candidate[h] ||
+                           (size_t)chosen[h] >= d->first_candidate[h + 1]))
+      return 0; /* not a proposal of these candidates: leave it alone */
+  search s;
+  search_start(&s, kase, d, chosen, deadline);
+  int moves = search_run(&s);
+  search_end(&s);
+  return moves;
+}
+
+/* ------------------------------------------------------------------ */
+/* Rounding an LP solution (bp_round_lp)                               */
+/* ------------------------------------------------------------------ */
+
+/* A pair with a positive LP value, in the order rounding takes them. */
+typedef struct {
+  double value;
+  int waiting_days;
+  int candidate;
+} lp_pair;
+
+/* Largest LP value first, then the household's waiting days (longest
+ * first), then the candidate index. */
+static int by_lp_value(const void *x, const void *y) {
+  const lp_pair *a = x, *b = y;
+  if (a->value != b->value)
+    return a->value > b->value ? -1 : 1;
+  if (a->waiting_days != b->waiting_days)
+    return a->waiting_days > b->waiting_days ? -1 : 1;
+  return (a->candidate > b->candidate) - (a->candidate < b->candidate);
+}
+
+/* The candidate of household h in area a that fits with the largest LP
+ * value (ties to the lower index), or -1. */
+static int best_lp_fit_in(const search *s, int h, int a,
+                          const double *lp_value) {
+  const bp_derived *d = s->d;
+  int best = -1;
+  for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1]; i++)
+    if (area_of(s, (int)i) == a &&
+        (best < 0 || lp_value[i] > lp_value[best]) && fits(s, (int)i))
+      best = (int)i;
+  return best;
+}
+
+/* Places every unplaced member of group gi in area a, each in its fitting
+ * candidate there with the largest LP value (C10, C11), journalled.  All
+ * or none: 1 when every member is placed; else 0 with the state as on
+ * entry.  min_cluster is the caller's to check. */
+static int group_take_area(search *s, int gi, int a, const double *lp_value) {
+  const bp_group *g = &s->kase->groups[gi];
+  size_t mark = s->n_journal;
+  for (int m = 0; m < g->n_members; m++) {
+    int h = g->members[m];
+    if (s->chosen[h] >= 0)
+      continue;
+    int i = best_lp_fit_in(s, h, a, lp_value);
+    if (i < 0) {
+      undo_to(s, mark);
+      return 0;
+    }
+    set(s, h, i);
+  }
+  return 1;
+}
+
+static int group_of(const search *s, int h) {
+  int gi = s->kase->households[h].group;
+  return gi >= 0 && s->kase->groups[gi].n_members >= 2 ? gi : -1;
+}
+
+/* Is any member of group gi placed or held by a lock? */
+static int group_started(const search *s, int gi) {
+  const bp_group *g = &s->kase->groups[gi];
+  for (int m = 0; m < g->n_members; m++)
+    if (s->chosen[g->members[m]] >= 0 || s->d->locked_unit[g->members[m]] >= 0)
+      return 1;
+  return 0;
+}
+
+/* Fresh area a holds fewer than min_cluster households: unplaced
+ * households (single, unlocked) and whole unplaced groups move in, those
+ * whose LP values there are largest first (then longest waiting), until
+ * it holds min_cluster.  1 when it does (committed); else 0 with the
+ * state as on entry. */
+static int fill_cluster(search *s, int a, const double *lp_value) {
+  const bp_case *k = s->kase;
+  const bp_derived *d = s->d;
+  int m = k->policy.min_cluster;
+  size_t nh = k->n_households, n = 0;
+  lp_pair *entries = bp_alloc((nh + 1) * sizeof *entries);
+  for (size_t h = 0; h < nh; h++) {
+    if (s->chosen[h] >= 0)
+      continue;
+    int gi = group_of(s, (int)h);
+    if (gi >= 0 && (k->groups[gi].members[0] != (int)h ||
+                    group_started(s, gi)))
+      continue; /* a group is listed once, by its first member */
+    if (gi < 0 && !s->movable[h])
+      continue;
+    const bp_group *g = gi >= 0 ? &k->groups[gi] : NULL;
+    int members = g ? g->n_members : 1, waiting = 0, any = 0;
+    double value = 0.0;
+    for (int j = 0; j < members; j++) {
+      int hj = g ? g->members[j] : (int)h;
+      if (k->households[hj].waiting_days > waiting)
+        waiting = k->households[hj].waiting_days;
+      for (size_t i = d->first_candidate[hj]; i < d->first_candidate[hj + 1];
+           i++)
+        if (area_of(s, (int)i) == a) {
+          if (!any || lp_value[i] > value)
+            value = lp_value[i];
+          any = 1;
+        }
+    }
+    if (any)
+      entries[n++] = (lp_pair){value, waiting, (int)h};
+  }
+  qsort(entries, n, sizeof *entries, by_lp_value);
+  size_t mark = s->n_journal;
+  for (size_t e = 0; e < n && s->area_used[a] < m; e++) {
+    int h = entries[e].candidate, gi = group_of(s, h);
+    if (gi >= 0) {
+      group_take_area(s, gi, a, lp_value);
+    } else {
+      int i = best_lp_fit_in(s, h, a, lp_value);
+      if (i >= 0)
+        set(s, h, i);
+    }
+  }
+  free(entries);
+  if (s->area_used[a] < m) {
+    undo_to(s, mark);
+    return 0;
+  }
+  commit(s);
+  return 1;
+}
+
+/* Fresh area a empties: its households (whole groups) become unplaced.
+ * 0 (and nothing changed) when a place lock holds one of them. */
+static int empty_area(search *s, int a) {
+  for (int o = 0; o < s->n_occupants[a]; o++)
+    if (s->d->locked_unit[s->occupants[a][o]] >= 0)
+      return 0;
+  while (s->n_occupants[a] > 0) {
+    int h = s->occupants[a][0], gi = group_of(s, h);
+    if (gi < 0) {
+      set(s, h, -1);
+      continue;
+    }
+    for (int m = 0; m < s->kase->groups[gi].n_members; m++)
+      if (s->chosen[s->kase->groups[gi].members[m]] >= 0)
+        set(s, s->kase->groups[gi].members[m], -1);
+  }
+  commit(s);
+  return 1;
+}
+
+/* Place locks first (C12), in serving order, then the other members of a
+ * group with a locked member, in the lock's area.  0 when they cannot all
+ * be kept in this way. */
+static int take_locks(search *s, const double *lp_value) {
+  const bp_case *k = s->kase;
+  const bp_derived *d = s->d;
+  int ok = 1;
+  size_t nh = k->n_households, nl = 0;
+  for (size_t h = 0; h < nh; h++)
+    if (d->locked_unit[h] >= 0)
+      s->turns[nl++] = (turn){k->households[h].waiting_days, (int)h};
+  qsort(s->turns, nl, sizeof *s->turns, by_waiting);
+  for (size_t l = 0; l < nl && ok; l++) {
+    int h = s->turns[l].household;
+    int i = candidate_for(s, h, d->locked_unit[h]);
+    if (i < 0 || !fits(s, i))
+      ok = 0;
+    else
+      set(s, h, i);
+  }
+  for (size_t gi = 0; gi < k->n_groups && ok; gi++) {
+    const bp_group *g = &k->groups[gi];
+    int area = -1;
+    for (int m = 0; m < g->n_members && ok; m++) {
+      int u = d->locked_unit[g->members[m]];
+      if (u < 0)
+        continue;
+      if (area >= 0 && s->unit_area[u] != area)
+        ok = 0; /* locks split the group */
+      area = s->unit_area[u];
+    }
+    if (ok && area >= 0 && g->n_members >= 2)
+      ok = group_take_area(s, (int)gi, area, lp_value);
+  }
+  commit(s);
+  return ok;
+}
+
+int bp_round_lp(const bp_case *kase, const bp_derived *d,
+                const double *lp_value, int *chosen, double deadline) {
+  const bp_policy *p = &kase->policy;
+  size_t nh = kase->n_households, na = kase->n_areas;
+  for (size_t h = 0; h < nh; h++)
+    chosen[h] = -1;
+  search s;
+  search_start(&s, kase, d, chosen, deadline);
+
+  /* 1. The place locks, and the areas they open below min_cluster filled
+   *    up to it, as the hand method does. */
+  int ok = take_locks(&s, lp_value);
+  for (size_t a = 0; a < na && ok; a++)
+    if (s.fresh[a] && s.area_used[a] > 0 && s.area_used[a] < p->min_cluster)
+      ok = fill_cluster(&s, (int)a, lp_value);
+  if (!ok) {
+    undo_to(&s, 0);
+    search_end(&s);
+    for (size_t h = 0; h < nh; h++)
+      chosen[h] = -1;
+    return -1;
+  }
+
+  /* 2. The pairs with an LP value, largest first: each taken if its
+   *    household is unplaced and it fits (C2)-(C8); a group whole, in the
+   *    area of its member's pair.  A fresh area may pass through fewer
+   *    than min_cluster households here; step 3 settles (C9). */
+  size_t n = 0;
+  for (size_t i = 0; i < d->n_candidates; i++)
+    n += lp_value[i] > 1e-9;
+  lp_pair *order = bp_alloc((n + 1) * sizeof *order);
+  n = 0;
+  for (size_t i = 0; i < d->n_candidates; i++)
+    if (lp_value[i] > 1e-9)
+      order[n++] = (lp_pair){
+          lp_value[i],
+          kase->households[d->candidates[i].household].waiting_days, (int)i};
+  qsort(order, n, sizeof *order, by_lp_value);
+  /* Per group and area: tried already (the counts only grow, so a second
+   * try in the same area would fail the same way). */
+  unsigned char *tried = bp_calloc(kase->n_groups * na + 1, 1);
+  for (size_t o = 0; o < n; o++) {
+    int i = order[o].candidate;
+    int h = d->candidates[i].household, a = area_of(&s, i);
+    if (chosen[h] >= 0 || d->locked_unit[h] >= 0)
+      continue;
+    int gi = group_of(&s, h);
+    if (gi >= 0) {
+      if (tried[(size_t)gi * na + (size_t)a] || group_started(&s, gi))
+        continue;
+      tried[(size_t)gi * na + (size_t)a] = 1;
+      group_take_area(&s, gi, a, lp_value);
+    } else if (fits(&s, i)) {
+      set(&s, h, i);
+    }
+    commit(&s);
+  }
+  free(tried);
+  free(order);
+
+  /* 3. min_cluster (C9): a fresh area left with fewer than m households is
+   *    filled up to m from the unplaced, or else emptied. */
+  for (size_t a = 0; a < na; a++)
+    if (s.fresh[a] && s.area_used[a] > 0 && s.area_used[a] < p->min_cluster &&
+        !fill_cluster(&s, (int)a, lp_value)) {
+      int emptied = empty_area(&s, (int)a);
+      assert(emptied); /* step 1 left every locked area at m or more */
+      (void)emptied;
+    }
+
+  /* 4. The unplaced where they fit, chains, and the later tiers. */
+  search_run(&s);
+  search_end(&s);
+  int housed = 0;
+  for (size_t h = 0; h < nh; h++)
+    housed += chosen[h] >= 0;
+  return housed;
 }

@@ -43,4 +43,39 @@
 int bp_improve(const bp_case *kase, const bp_derived *derived, int *chosen,
                double deadline);
 
+/** A feasible proposal from an LP solution (a rounding heuristic for the
+ *  first tier, whose LP is nearly integral: its rows are close to a
+ *  network).
+ *
+ *  lp_value[i] is candidate i's LP value, for every candidate i <
+ *  derived->n_candidates (0 for pairs without a column).  In order:
+ *
+ *   1. the place-locked households are placed first, in their locked unit,
+ *      the other members of a group with a locked member in the lock's
+ *      area, and a fresh area a lock opens below min_cluster is filled up
+ *      to it (as the hand method does);
+ *   2. the pairs with a positive LP value are taken in order of their value
+ *      (largest first; ties by the household's waiting days, longest
+ *      first, then candidate index), each if its household is still
+ *      unplaced and it keeps every cap given those taken before.  A group
+ *      is taken whole when a member's pair comes up, all members in that
+ *      pair's area, each in its fitting pair there with the largest LP
+ *      value; if they do not all fit, the group is tried again at its next
+ *      pair in another area;
+ *   3. a fresh area left with fewer than min_cluster households is filled
+ *      up to it from the unplaced (largest LP value there first), or else
+ *      emptied;
+ *   4. the households left unplaced are inserted where they fit, and the
+ *      local search of bp_improve runs until `deadline` (CLOCK_MONOTONIC
+ *      seconds, as bp_improve's).
+ *
+ *  Writes chosen[h] (a candidate of h, or -1) for every household; the
+ *  proposal keeps every hard rule of models/formulation.md §5.  Returns the
+ *  number housed, or -1 when step 1 cannot keep the place locks (then no
+ *  proposal keeps them, or the hand method finds none either; chosen is
+ *  all -1).  With lp_value the indicator of a feasible proposal, the
+ *  result houses at least as many households as that proposal. */
+int bp_round_lp(const bp_case *kase, const bp_derived *derived,
+                const double *lp_value, int *chosen, double deadline);
+
 #endif

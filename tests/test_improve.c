@@ -5,7 +5,8 @@
  *        reaches the optimum; on many random small cases its proposal keeps
  *        every row of the model (checked by model_build.c's own rows, not
  *        improve.c's counting) and is never worse in any tier than the
- *        proposal it was given.
+ *        proposal it was given; bp_round_lp turns LP values (integral,
+ *        fractional or none) into proposals that keep every row.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -431,6 +432,233 @@ static void random_cases_keep_every_row_and_tier(void **state) {
   assert_true(optimal > checked * 9 / 10);
 }
 
+/* ------------------------------------------------------------------ */
+/* bp_round_lp: a proposal from LP values                              */
+/* ------------------------------------------------------------------ */
+
+/* Column values of the full model's LP relaxation of tier 1, per candidate
+ * (the model gives every pair a column).  NULL when the LP has no optimum
+ * (locks no plan keeps). */
+static double *tier1_lp_values(const improve_run *r) {
+  bp_model m;
+  bp_model_build(&r->kase, &r->derived, 0, &m);
+  bp_model_set_objective(&m, BP_TIER_HOUSED);
+  glp_smcp smcp;
+  glp_init_smcp(&smcp);
+  smcp.msg_lev = GLP_MSG_OFF;
+  double *lp = NULL;
+  if (glp_simplex(m.problem, &smcp) == 0 &&
+      glp_get_status(m.problem) == GLP_OPT) {
+    lp = bp_calloc(r->derived.n_candidates + 1, sizeof *lp);
+    for (size_t i = 0; i < r->derived.n_candidates; i++)
+      if (m.col_of_candidate[i] > 0) /* 0: a group member's pair in an
+                                         area where the group cannot live */
+        lp[i] = glp_get_col_prim(m.problem, m.col_of_candidate[i]);
+  }
+  bp_model_free(&m);
+  return lp;
+}
+
+/* The indicator of a proposal as LP values. */
+static double *indicator(const improve_run *r, const int *chosen) {
+  double *lp = bp_calloc(r->derived.n_candidates + 1, sizeof *lp);
+  for (size_t h = 0; h < r->kase.n_households; h++)
+    if (chosen[h] >= 0)
+      lp[chosen[h]] = 1.0;
+  return lp;
+}
+
+/* Rounds lp into r->chosen; checks every row of the model (model_tiers),
+ * the place locks and the count returned; returns the number housed. */
+static int rounded(improve_run *r, const double *lp, double seconds) {
+  int n = bp_round_lp(&r->kase, &r->derived, lp, r->chosen, in_seconds(seconds));
+  assert_true(n >= 0);
+  assert_int_equal(n, housed(r));
+  double t[BP_TIER_COUNT];
+  model_tiers(r, r->chosen, t);
+  assert_true(t[BP_TIER_HOUSED] == (double)n);
+  for (size_t h = 0; h < r->kase.n_households; h++)
+    if (r->derived.locked_unit[h] >= 0)
+      assert_int_equal(unit_of(r, (int)h), r->derived.locked_unit[h]);
+  return n;
+}
+
+/* The optimum of one_push_houses_the_big_family as LP values is
+ * reproduced, even with no time for the search; so is a fractional LP
+ * that leans the right way. */
+static void rounding_reproduces_an_integral_lp(void **state) {
+  (void)state;
+  improve_run r;
+  tb_case(&r.kase, 2, 1, 0);
+  tb_unit(&r.kase, 0, 2, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 0, 1, 3500, BP_UNIT_PUBLIC);
+  tb_household(&r.kase, 1, 0, 0, 5000, 90);
+  tb_household(&r.kase, 3, 0, 0, 5000, 10);
+  start_from_greedy(&r);
+  double *lp = bp_calloc(r.derived.n_candidates + 1, sizeof *lp);
+  lp[candidate(&r, 0, 1)] = 1.0;
+  lp[candidate(&r, 1, 0)] = 1.0;
+  assert_int_equal(rounded(&r, lp, 0.0), 2);
+  assert_int_equal(unit_of(&r, 0), 1);
+  assert_int_equal(unit_of(&r, 1), 0);
+  lp[candidate(&r, 0, 1)] = 0.6;
+  lp[candidate(&r, 0, 0)] = 0.4;
+  lp[candidate(&r, 1, 0)] = 0.6;
+  assert_int_equal(rounded(&r, lp, 0.0), 2);
+  free(lp);
+  done(&r);
+}
+
+/* min_cluster 2 in a fresh area: the LP puts one household there; rounding
+ * fills the area from the unplaced (here H01, with no LP value at all),
+ * or, when nobody else can live there, empties it, and H00 and H01 are
+ * inserted elsewhere. */
+static void rounding_keeps_min_cluster(void **state) {
+  (void)state;
+  for (int others = 0; others <= 1; others++) {
+    improve_run r;
+    tb_case(&r.kase, 3, 2, 0);
+    r.kase.areas[0].newcomer_households = 50;
+    r.kase.policy.min_cluster = 2;
+    tb_unit(&r.kase, 1, 1, 3000, BP_UNIT_PUBLIC); /* fresh area 1 */
+    tb_unit(&r.kase, 1, 1, 3000, BP_UNIT_PUBLIC);
+    tb_unit(&r.kase, 0, 1, 3000, BP_UNIT_PUBLIC);
+    tb_unit(&r.kase, 0, 3, 3000, BP_UNIT_PUBLIC);
+    tb_household(&r.kase, 1, 0, 0, 5000, 50);
+    if (others)
+      tb_household(&r.kase, 2, 0, 0, 5000, 10); /* U01 (area 1) or U03 */
+    else
+      tb_household(&r.kase, 4, 0, 0, 5000, 10); /* U03 only */
+    start_from_greedy(&r);
+    double *lp = bp_calloc(r.derived.n_candidates + 1, sizeof *lp);
+    lp[candidate(&r, 0, 0)] = 1.0;
+    assert_int_equal(rounded(&r, lp, 5.0), 2);
+    if (others) {
+      assert_int_equal(unit_of(&r, 0), 0);
+      assert_int_equal(unit_of(&r, 1), 1);
+    } else {
+      assert_int_equal(unit_of(&r, 0), 2);
+      assert_int_equal(unit_of(&r, 1), 3);
+    }
+    free(lp);
+    done(&r);
+  }
+}
+
+/* A group is taken whole, in the area of the pair of its that comes first,
+ * each member in its pair there with the largest LP value; a lock first. */
+static void rounding_places_groups_whole_and_locks_first(void **state) {
+  (void)state;
+  improve_run r;
+  tb_case(&r.kase, 3, 2, 10);
+  tb_unit(&r.kase, 0, 1, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 0, 1, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 1, 1, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 1, 1, 3000, BP_UNIT_PUBLIC);
+  tb_household(&r.kase, 1, 0, 0, 5000, 10);
+  tb_household(&r.kase, 1, 0, 0, 5000, 10);
+  tb_household(&r.kase, 1, 0, 0, 5000, 90); /* locked in U00 */
+  int pair[] = {0, 1};
+  tb_group(&r.kase, pair, 2);
+  tb_lock(&r.kase, 2, 0, BP_LOCK_PLACE);
+  start_from_greedy(&r);
+  double *lp = bp_calloc(r.derived.n_candidates + 1, sizeof *lp);
+  /* The LP would split the group and put H00 in the locked unit. */
+  lp[candidate(&r, 0, 0)] = 0.9;
+  lp[candidate(&r, 1, 1)] = 0.5;
+  lp[candidate(&r, 1, 3)] = 0.5;
+  lp[candidate(&r, 0, 2)] = 0.1;
+  assert_int_equal(rounded(&r, lp, 0.0), 3);
+  assert_int_equal(unit_of(&r, 2), 0);
+  assert_int_equal(r.kase.units[unit_of(&r, 0)].area, 1);
+  assert_int_equal(r.kase.units[unit_of(&r, 1)].area, 1);
+  free(lp);
+  done(&r);
+}
+
+/* Random small cases: from the LP relaxation of tier 1, from the indicator
+ * of the hand method's proposal and of the improved one, and from no LP
+ * at all, every proposal keeps every row of the model; the indicators are
+ * reproduced at least, and the LP's rounding houses at least as many as
+ * the hand method. */
+static void random_cases_round_lp_to_feasible_proposals(void **state) {
+  (void)state;
+  rng random = {20260417};
+  int checked = 0, fractional = 0, beat_greedy = 0, no_locks = 0;
+  for (int n = 0; n < 400; n++) {
+    improve_run r;
+    random_case(&r.kase, &random);
+    memset(&r.derived, 0, sizeof r.derived);
+    memset(&r.diag, 0, sizeof r.diag);
+    r.chosen = NULL;
+    if (bp_derive(&r.kase, &r.derived, &r.diag) != BP_OK) {
+      done(&r);
+      continue;
+    }
+    size_t nh = r.kase.n_households;
+    r.chosen = bp_alloc((nh + 1) * sizeof *r.chosen);
+    bp_solution g;
+    bp_diagnostics diag = {0};
+    int greedy_ok = bp_greedy(&r.kase, &r.derived, &g, &diag) == BP_OK;
+    bp_diagnostics_free(&diag);
+    double *lp = tier1_lp_values(&r);
+    if (!greedy_ok) {
+      /* Locks the hand method cannot keep: rounding either keeps every
+       * rule or says it cannot. */
+      double *zero = bp_calloc(r.derived.n_candidates + 1, sizeof *zero);
+      int k = bp_round_lp(&r.kase, &r.derived, lp ? lp : zero, r.chosen,
+                          in_seconds(1));
+      if (k >= 0) {
+        double t[BP_TIER_COUNT];
+        model_tiers(&r, r.chosen, t);
+      } else {
+        no_locks++;
+      }
+      free(zero);
+      free(lp);
+      bp_solution_free(&g);
+      done(&r);
+      continue;
+    }
+    int greedy_housed = g.housed;
+    int *improved = bp_alloc((nh + 1) * sizeof *improved);
+    memcpy(improved, g.candidate_of_household, nh * sizeof *improved);
+    bp_improve(&r.kase, &r.derived, improved, in_seconds(5));
+    int improved_housed = 0;
+    for (size_t h = 0; h < nh; h++)
+      improved_housed += improved[h] >= 0;
+
+    double *from_greedy = indicator(&r, g.candidate_of_household);
+    assert_true(rounded(&r, from_greedy, 0.0) >= greedy_housed);
+    free(from_greedy);
+    double *from_improved = indicator(&r, improved);
+    assert_true(rounded(&r, from_improved, 0.0) >= improved_housed);
+    free(from_improved);
+    double *zero = bp_calloc(r.derived.n_candidates + 1, sizeof *zero);
+    rounded(&r, zero, 5.0);
+    free(zero);
+    assert_non_null(lp); /* the hand method's proposal is an LP solution */
+    for (size_t i = 0; i < r.derived.n_candidates; i++)
+      if (lp[i] > 1e-6 && lp[i] < 1 - 1e-6) {
+        fractional++;
+        break;
+      }
+    int from_lp = rounded(&r, lp, 5.0);
+    assert_true(from_lp >= greedy_housed);
+    beat_greedy += from_lp > greedy_housed;
+    checked++;
+    free(lp);
+    free(improved);
+    bp_solution_free(&g);
+    done(&r);
+  }
+  print_message("rounding: %d cases checked (%d with a fractional LP), %d "
+                "housing more than the hand method, %d whose locks cannot be "
+                "kept\n",
+                checked, fractional, beat_greedy, no_locks);
+  assert_true(checked > 250 && fractional > 20);
+}
+
 /* A proposal that names another household's candidate is left alone. */
 static void a_foreign_proposal_is_left_alone(void **state) {
   (void)state;
@@ -459,6 +687,10 @@ int main(void) {
       cmocka_unit_test(locks_and_groups_stay_put),
       cmocka_unit_test(a_foreign_proposal_is_left_alone),
       cmocka_unit_test(random_cases_keep_every_row_and_tier),
+      cmocka_unit_test(rounding_reproduces_an_integral_lp),
+      cmocka_unit_test(rounding_keeps_min_cluster),
+      cmocka_unit_test(rounding_places_groups_whole_and_locks_first),
+      cmocka_unit_test(random_cases_round_lp_to_feasible_proposals),
   };
   int failed = cmocka_run_group_tests(tests, NULL, NULL);
   glp_free_env();
