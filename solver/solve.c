@@ -438,6 +438,39 @@ static int lp_solved(glp_prob *P, double deadline) {
   return glp_simplex(P, &smcp) == 0 && glp_get_status(P) == GLP_OPT;
 }
 
+static int keeps_every_row(bp_model *m, const int *chosen, int trace);
+
+/* The LP of a tier is nearly integral (the rules are close to a network):
+ * rounding it and repairing (improve.c) often beats the incumbent by far
+ * on an annual plan, where branching cannot.  The rounded proposal is kept
+ * when it keeps every row, the earlier tiers' included, and is better. */
+static void round_the_lp(bp_model *m, int *chosen, int *have_start,
+                         double *incumbent, int maximise, double deadline,
+                         int trace) {
+  const bp_derived *d = m->derived;
+  size_t nh = m->kase->n_households;
+  double *lp_value = bp_calloc(d->n_candidates + 1, sizeof *lp_value);
+  for (size_t k = 0; k < m->n_x; k++)
+    lp_value[m->x_candidate[k]] =
+        glp_get_col_prim(m->problem, m->col_of_candidate[m->x_candidate[k]]);
+  int *trial = bp_alloc((nh + 1) * sizeof *trial);
+  int housed = bp_round_lp(m->kase, d, lp_value, trial, deadline);
+  free(lp_value);
+  if (housed >= 0 && keeps_every_row(m, trial, 0)) {
+    double v = objective_at(m, trial);
+    int better = !*have_start || (maximise ? v > *incumbent + 1e-9 : v < *incumbent - 1e-9);
+    if (trace)
+      fprintf(stderr, "boplace:   rounded LP: %d housed, value %.9g%s\n", housed, v,
+              better ? " (better: kept)" : "");
+    if (better) {
+      memcpy(chosen, trial, nh * sizeof *chosen);
+      *incumbent = v;
+      *have_start = 1;
+    }
+  }
+  free(trial);
+}
+
 /* Solves one tier (its objective already set) by column generation and
  * branch-and-bound on the restricted model.  chosen holds a feasible
  * proposal on entry when have_start (its pairs in the model) and the best
@@ -468,6 +501,13 @@ static int solve_tier(bp_model *m, int *chosen, int have_start, double deadline,
   if (!lp.priced_out)
     *timed_out = 1;
   double incumbent = have_start ? objective_at(m, chosen) : NAN;
+  /* Tiers 1-3 only, and only when the LP leaves room above the incumbent:
+   * in the soft tier, whose LP is far from integral, the tree's first pass
+   * does better with the time. */
+  if (lp.integral && lp.maximise &&
+      (!have_start || incumbent < floor(lp.lp_value + 1e-6) - 0.5))
+    round_the_lp(m, chosen, &have_start, &incumbent, lp.maximise,
+                 now_seconds() + 0.25 * (deadline - now_seconds()), trace);
   double tree_bound = NAN;
   /* The best a solution using a pair still missing can be worth: fact 1's
    * bound until fact 2 has looked at the missing pairs. */
