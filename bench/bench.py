@@ -365,10 +365,15 @@ def build_type(exe):
     return None
 
 
-def git_commit():
+def git_commit(out):
+    """The commit measured, read when the run starts (a commit made while
+    it runs does not describe the binary).  The results file itself, which
+    the run rewrites after each size, does not count as a change."""
     rev = command_output(["git", "rev-parse", "--short=10", "HEAD"]).strip()
-    dirty = command_output(["git", "status", "--porcelain",
-                            "--untracked-files=no"]).strip()
+    results = os.path.relpath(os.path.abspath(out), ROOT)
+    dirty = [l for l in command_output(["git", "status", "--porcelain",
+                                        "--untracked-files=no"]).splitlines()
+             if l.strip() and l[3:].strip() != results]
     return rev + (" with uncommitted changes in the working tree"
                   if dirty else "")
 
@@ -542,7 +547,7 @@ def size_section(size, seed, info, results, peers_note):
     return lines
 
 
-def write_report(path, args, mach, vers, sections, started, exe):
+def write_report(path, args, mach, vers, sections, started, exe, commit):
     bt = build_type(exe)
     lines = ["# boplace benchmark results", "",
              "Written by `python3 bench/bench.py %s` (bench/README.md); "
@@ -551,7 +556,7 @@ def write_report(path, args, mach, vers, sections, started, exe):
     lines.append("| | |")
     lines.append("|---|---|")
     lines.append("| date | %s |" % started.strftime("%Y-%m-%d %H:%M UTC"))
-    lines.append("| git commit | %s |" % git_commit())
+    lines.append("| git commit | %s |" % commit)
     lines.append("| machine | %s, %s cores, %s GiB RAM |" % (
         mach["cpu"], mach["cores"],
         "%.1f" % (mach["memory"] / GIB) if mach["memory"] else "?"))
@@ -655,6 +660,7 @@ def main(argv=None):
         ap.error("%s is not built: meson setup build --buildtype=release && "
                  "ninja -C build" % exe)
     started = datetime.datetime.now(datetime.timezone.utc)
+    commit = git_commit(args.out)
     mach = machine()
     vers = versions()
     peers = [] if args.skip_peers else [p for p in ("cbc", "glpsol")
@@ -724,7 +730,7 @@ def main(argv=None):
         finally:
             shutil.rmtree(work, ignore_errors=True)
         # The report after every size, so a long run leaves what it has.
-        write_report(args.out, args, mach, vers, sections, started, exe)
+        write_report(args.out, args, mach, vers, sections, started, exe, commit)
     log("wrote %s" % os.path.relpath(args.out, os.getcwd()))
     return 0
 
