@@ -719,6 +719,29 @@ static int push_into_area(search *s, int h, int a, int drop) {
   return 0;
 }
 
+/* Places household h in its fitting candidate in area a that leaves the
+ * best tiers (journalled); 0 when none fits. */
+static int place_best_in_area(search *s, int h, int a) {
+  const bp_derived *d = s->d;
+  int pick = -1;
+  tiers pick_tiers = s->now;
+  for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1];
+       i++) {
+    if (area_of(s, (int)i) != a || !fits(s, (int)i))
+      continue;
+    size_t mark = s->n_journal;
+    set(s, h, (int)i);
+    if (pick < 0 || better(&s->now, &pick_tiers)) {
+      pick = (int)i;
+      pick_tiers = s->now;
+    }
+    undo_to(s, mark);
+  }
+  if (pick >= 0)
+    set(s, h, pick);
+  return pick >= 0;
+}
+
 /* Places every member of group gi in area a, each in its fitting candidate
  * there that leaves the best tiers; with `push`, a member for which none
  * fits may push one household out of its way (push_into_area(): first
@@ -726,26 +749,12 @@ static int push_into_area(search *s, int h, int a, int drop) {
  * every member is placed (journalled); else 0 with the state as on entry.
  * Without pushes the same state gives the same units. */
 static int group_try_area(search *s, int gi, int a, int push) {
-  const bp_derived *d = s->d;
   const bp_group *g = &s->kase->groups[gi];
   size_t start = s->n_journal;
   for (int m = 0; m < g->n_members; m++) {
-    int h = g->members[m], pick = -1;
-    tiers pick_tiers = s->now;
-    for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1];
-         i++) {
-      if (area_of(s, (int)i) != a || !fits(s, (int)i))
-        continue;
-      size_t mark = s->n_journal;
-      set(s, h, (int)i);
-      if (pick < 0 || better(&s->now, &pick_tiers)) {
-        pick = (int)i;
-        pick_tiers = s->now;
-      }
-      undo_to(s, mark);
-    }
-    if (pick >= 0)
-      set(s, h, pick);
+    int h = g->members[m];
+    if (place_best_in_area(s, h, a))
+      ;
     else if (!push ||
              !(push_into_area(s, h, a, 0) || push_into_area(s, h, a, 1))) {
       undo_to(s, start);
@@ -812,27 +821,11 @@ static int group_insert(search *s, int gi) {
  * once (C9): the unplaced movable households, longest waiting first, each
  * take their best fitting unit there; kept if at least m do. */
 static int open_cluster(search *s, int a, const int *unplaced, int n) {
-  const bp_derived *d = s->d;
   for (int o = 0; o < n && !time_up(s); o++) {
     int h = unplaced[o];
     if (s->chosen[h] >= 0)
       continue;
-    int pick = -1;
-    tiers pick_tiers = s->now;
-    for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1];
-         i++) {
-      if (area_of(s, (int)i) != a || !fits(s, (int)i))
-        continue;
-      size_t mark = s->n_journal;
-      set(s, h, (int)i);
-      if (pick < 0 || better(&s->now, &pick_tiers)) {
-        pick = (int)i;
-        pick_tiers = s->now;
-      }
-      undo_to(s, mark);
-    }
-    if (pick >= 0)
-      set(s, h, pick);
+    place_best_in_area(s, h, a);
   }
   if (!end_ok(s)) {
     undo_to(s, 0);
