@@ -643,17 +643,18 @@ size_t bp_model_add_candidates(bp_model *m, const size_t *list, size_t n) {
     if (m->col_of_candidate[i])
       continue;
     const bp_candidate *c = &m->derived->candidates[i];
-    int never;
-    candidate_column(m, i, ind, val, &never);
-    if (never && !c->locked_place)
-      continue; /* can never be chosen: no column */
     const bp_household *hh = &m->kase->households[c->household];
-    const bp_area *area = &m->kase->areas[m->kase->units[c->unit].area];
+    int a = m->kase->units[c->unit].area;
+    const bp_area *area = &m->kase->areas[a];
     int slot = m->member_slot[c->household];
-    if (slot >= 0 && !never &&
-        !m->member_area_row[(size_t)slot * m->kase->n_areas +
-                            (size_t)m->kase->units[c->unit].area])
-      make_group_area(m, hh->group, m->kase->units[c->unit].area);
+    int group_row = slot >= 0 ? m->member_area_row[(size_t)slot * m->kase->n_areas +
+                                                   (size_t)a]
+                              : 0;
+    if (group_row == BP_NO_ROW && !c->locked_place)
+      continue; /* can never be chosen: no column */
+    if (slot >= 0 && group_row == 0)
+      make_group_area(m, hh->group, a);
+    int never;
     if (m->use_districts && hh->children_6_16 > 0 && area->school >= 0)
       make_district(m, c->household, 0, area->school);
     if (m->use_districts && hh->children_0_5 > 0 && area->daycare >= 0)

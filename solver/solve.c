@@ -238,6 +238,16 @@ static int by_gain_descending(const void *a, const void *b) {
   return (x->candidate > y->candidate) - (x->candidate < y->candidate);
 }
 
+/* Solves the LP from the current basis; 1 when optimal. */
+static int lp_solved(glp_prob *P, double deadline) {
+  glp_smcp smcp;
+  glp_init_smcp(&smcp);
+  smcp.msg_lev = GLP_MSG_OFF;
+  smcp.presolve = GLP_OFF;
+  smcp.tm_lim = milliseconds_left(deadline);
+  return glp_simplex(P, &smcp) == 0 && glp_get_status(P) == GLP_OPT;
+}
+
 /* Pricing rounds: solve the restricted LP, add for each household its few
  * most improving missing pairs (and for a group, its best area with one
  * pair per member), until none improves or time is up. */
@@ -255,13 +265,7 @@ static void generate_columns(bp_model *m, tier_lp *lp, double deadline,
   size_t *picked = bp_alloc(capacity * sizeof *picked);
   for (int round = 1;; round++) {
     double round_started = now_seconds();
-    glp_smcp smcp;
-    glp_init_smcp(&smcp);
-    smcp.msg_lev = GLP_MSG_OFF;
-    smcp.presolve = GLP_OFF;
-    smcp.tm_lim = milliseconds_left(deadline);
-    int ret = glp_simplex(P, &smcp);
-    if (ret != 0 || glp_get_status(P) != GLP_OPT)
+    if (!lp_solved(P, deadline))
       break;
     lp->lp_optimal = 1;
     lp->lp_value = glp_get_obj_val(P);
@@ -429,14 +433,6 @@ static double objective_at(const bp_model *m, const int *chosen) {
   return value;
 }
 
-static int lp_solved(glp_prob *P, double deadline) {
-  glp_smcp smcp;
-  glp_init_smcp(&smcp);
-  smcp.msg_lev = GLP_MSG_OFF;
-  smcp.presolve = GLP_OFF;
-  smcp.tm_lim = milliseconds_left(deadline);
-  return glp_simplex(P, &smcp) == 0 && glp_get_status(P) == GLP_OPT;
-}
 
 static int keeps_every_row(bp_model *m, const int *chosen, int trace);
 
