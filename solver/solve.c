@@ -24,6 +24,7 @@
 #include "greedy.h"
 #include "improve.h"
 #include "model.h"
+#include "pools.h"
 
 /* Set from a signal handler, so it cannot hang off the run's context: the
  * one piece of global state in boplace, written only by bp_request_stop(). */
@@ -888,6 +889,259 @@ static int keeps_every_row(bp_model *m, const int *chosen, int trace) {
   return violation <= 1e-6;
 }
 
+/* ------------------------------------------------------------------ */
+/* Tiers 1-3 on the pools (models/formulation.md §9)                   */
+/* ------------------------------------------------------------------ */
+
+/* What the pool model proved about tiers 1-3 of the full model. */
+typedef struct {
+  /** The real pairs in the pools the last pool proposal chose: the full
+   *  model starts with them, so that its LP starts where the pool LP
+   *  ended instead of from each household's cheapest pairs. */
+  unsigned char *guide;
+  int proven;                  /**< tiers 1..proven are optimal: value = bound */
+  double value[BP_TIER_COUNT]; /**< of the proposal in chosen, tiers 1..3 */
+  double bound[BP_TIER_COUNT]; /**< valid for the full model; NAN = none */
+} pool_plan;
+
+/* Adds the flow's Hall cuts to the pool model: the households of T can
+ * have at most `room` of them housed in their pools together. */
+static void add_hall_cuts(bp_model *pm, const bp_hall_cut *cuts, size_t n) {
+  for (size_t c = 0; c < n; c++) {
+    int *ind = bp_alloc((cuts[c].n + 1) * sizeof *ind);
+    double *val = bp_alloc((cuts[c].n + 1) * sizeof *val);
+    int len = 0;
+    for (size_t k = 0; k < cuts[c].n; k++) {
+      int col = pm->col_of_candidate[cuts[c].pairs[k]];
+      if (col) {
+        ind[++len] = col;
+        val[len] = 1.0;
+      }
+    }
+    int row = glp_add_rows(pm->problem, 1);
+    glp_set_row_bnds(pm->problem, row, GLP_UP, 0.0, (double)cuts[c].room);
+    glp_set_mat_row(pm->problem, row, len, ind, val);
+    free(ind);
+    free(val);
+  }
+}
+
+/* Prices out the pool model's LP and adds the Hall cuts its solution
+ * breaks, until it breaks none (the LP is then the full LP, as strong as
+ * the full model's) or time is up. */
+static void cut_the_lp(bp_model *pm, const bp_pools *pools, const bp_case *kase,
+                       const bp_derived *d, double deadline, int trace) {
+  size_t *pairs = bp_alloc((pm->n_x + 1) * sizeof *pairs);
+  double *values = bp_alloc((pm->n_x + 1) * sizeof *values);
+  /* The LP of a tier is very degenerate: cuts often move it to another
+   * optimum of the same value.  Once they stop moving the value they are
+   * not worth their time (the tier's own rounds add the cuts its proposals
+   * need). */
+  enum { MOST_STALLED = 2 };
+  double last = NAN;
+  for (int stalled = 0; stalled < MOST_STALLED;) {
+    tier_lp lp = {.maximise = glp_get_obj_dir(pm->problem) == GLP_MAX};
+    generate_columns(pm, &lp, deadline, 0, 0);
+    if (!lp.lp_optimal || !lp.priced_out)
+      break;
+    stalled = !isnan(last) && fabs(lp.lp_value - last) < 1e-6 ? stalled + 1 : 0;
+    last = lp.lp_value;
+    pairs = bp_realloc(pairs, (pm->n_x + 1) * sizeof *pairs);
+    values = bp_realloc(values, (pm->n_x + 1) * sizeof *values);
+    size_t n = 0;
+    for (size_t k = 0; k < pm->n_x; k++) {
+      double v = glp_get_col_prim(pm->problem, pm->col_of_candidate[pm->x_candidate[k]]);
+      if (v > 1e-9) {
+        pairs[n] = pm->x_candidate[k];
+        values[n++] = v;
+      }
+    }
+    bp_hall_cut *cuts;
+    size_t n_cuts = bp_pools_separate(pools, kase, d, pairs, values, n, &cuts);
+    if (trace)
+      fprintf(stderr, "boplace:   pools: LP %.9g, %zu Hall cuts broken\n", lp.lp_value, n_cuts);
+    add_hall_cuts(pm, cuts, n_cuts);
+    bp_hall_cuts_free(cuts, n_cuts);
+    if (n_cuts == 0 || milliseconds_left(deadline) <= 1 || stop_requested)
+      break;
+  }
+  free(pairs);
+  free(values);
+}
+
+/* Housed, waiting days housed and permanent homes of a proposal: tiers
+ * 1-3, compared in that order. */
+static void first_tiers(const bp_case *kase, const bp_derived *d, const int *chosen,
+                        double value[3]) {
+  value[0] = value[1] = value[2] = 0.0;
+  for (size_t h = 0; h < kase->n_households; h++) {
+    if (chosen[h] < 0)
+      continue;
+    value[0] += 1.0;
+    value[1] += kase->households[h].waiting_days;
+    value[2] += kase->units[d->candidates[chosen[h]].unit].kind != BP_UNIT_TRANSIT;
+  }
+}
+
+static int better_first_tiers(const double a[3], const double b[3]) {
+  for (int t = 0; t < 3; t++)
+    if (a[t] != b[t])
+      return a[t] > b[t];
+  return 0;
+}
+
+/* A pool proposal whose units could not all be given: what remains after
+ * dropping the households without a unit still keeps (C1)-(C8), but may
+ * leave a group split or a fresh area below min_cluster.  Those are
+ * dropped too, until the proposal keeps every rule. */
+static void drop_what_breaks(const bp_case *kase, const bp_derived *d, int *chosen) {
+  size_t na = kase->n_areas;
+  int m = kase->policy.min_cluster;
+  int *in_area = bp_alloc((na + 1) * sizeof *in_area);
+  for (int changed = 1; changed;) {
+    changed = 0;
+    for (size_t g = 0; g < kase->n_groups; g++) {
+      const bp_group *group = &kase->groups[g];
+      int placed = 0;
+      for (int k = 0; k < group->n_members; k++)
+        placed += chosen[group->members[k]] >= 0;
+      if (placed > 0 && placed < group->n_members) {
+        for (int k = 0; k < group->n_members; k++)
+          chosen[group->members[k]] = -1;
+        changed = 1;
+      }
+    }
+    if (m <= 0)
+      continue;
+    memset(in_area, 0, (na + 1) * sizeof *in_area);
+    for (size_t h = 0; h < kase->n_households; h++)
+      if (chosen[h] >= 0)
+        in_area[kase->units[d->candidates[chosen[h]].unit].area]++;
+    for (size_t h = 0; h < kase->n_households; h++) {
+      if (chosen[h] < 0)
+        continue;
+      int a = kase->units[d->candidates[chosen[h]].unit].area;
+      if (kase->areas[a].newcomer_households == 0 && in_area[a] < m) {
+        chosen[h] = -1;
+        changed = 1;
+      }
+    }
+  }
+  free(in_area);
+}
+
+/* Solves tiers 1-3 on the pool model, whose optimum bounds the full
+ * model's, and gives the pool proposal real units after each tier.  When
+ * every household gets one, the full model has a proposal as good as the
+ * pool optimum: the tier is proven without the full model's millions of
+ * columns.  When some do not, the flow's cut is added and the tier solved
+ * again, and what could be housed (repaired by the local search) replaces
+ * chosen when better.  chosen is a real proposal that keeps every rule
+ * when *have_start, on entry and on return. */
+static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
+                          int *have_start, double deadline, int trace,
+                          pool_plan *plan) {
+  /* Rounds of Hall cuts per tier before the full model takes over. */
+  enum { MOST_CUT_ROUNDS = 20 };
+  /* Tier 1 first: it decides who is housed, and its LP is the slowest. */
+  static const double share[3] = {0.7, 0.5, 1.0};
+  double started = now_seconds();
+  size_t nh = kase->n_households;
+  memset(plan, 0, sizeof *plan);
+  for (int t = 0; t < BP_TIER_COUNT; t++)
+    plan->bound[t] = NAN;
+  bp_pools pools;
+  bp_pools_build(kase, d, &pools);
+  int *pooled = bp_alloc((nh + 1) * sizeof *pooled);
+  int *real = bp_alloc((nh + 1) * sizeof *real);
+  int have_pooled = *have_start;
+  if (have_pooled)
+    bp_pools_from_units(&pools, kase, d, chosen, pooled);
+  unsigned char *active = first_columns(&pools.derived, have_pooled ? pooled : NULL, nh);
+  bp_model pm;
+  bp_model_build_restricted(&pools.kase, &pools.derived, 0, active, &pm);
+  free(active);
+  if (have_pooled && !keeps_every_row(&pm, pooled, trace))
+    have_pooled = 0;
+  if (trace)
+    fprintf(stderr, "boplace: pools: %zu pool pairs (of %zu), %zu blocks of areas, model %d rows, %d columns, %.2f s\n",
+            pools.derived.n_candidates, d->n_candidates, pools.n_blocks,
+            glp_get_num_rows(pm.problem), glp_get_num_cols(pm.problem),
+            now_seconds() - started);
+
+  for (int t = 0; t < 3; t++) {
+    bp_tier tier = (bp_tier)t;
+    bp_model_set_objective(&pm, tier);
+    double tier_deadline = now_seconds() + share[t] * (deadline - now_seconds());
+    double value = NAN, bound = NAN;
+    int optimal = 0, timed_out = 0, placed = 0;
+    for (int round = 0; round < MOST_CUT_ROUNDS && !placed; round++) {
+      if (!have_pooled && *have_start) {
+        /* After a cut: the best real proposal is a pool proposal that
+         * keeps every cut (a real proposal keeps them all). */
+        bp_pools_from_units(&pools, kase, d, chosen, pooled);
+        have_pooled = keeps_every_row(&pm, pooled, 0);
+      }
+      cut_the_lp(&pm, &pools, kase, d, tier_deadline, trace);
+      int found = solve_tier(&pm, pooled, have_pooled, tier_deadline, 0.0, &value,
+                             &bound, &optimal, &timed_out, trace);
+      if (found <= 0)
+        break;
+      have_pooled = 1;
+      if (!isnan(bound) && !plan->guide)
+        plan->guide = bp_alloc(d->n_candidates + 1);
+      for (size_t h = 0; plan->guide && !isnan(bound) && h < nh; h++) {
+        int pool = pooled[h] < 0 ? -1 : pools.derived.candidates[pooled[h]].unit;
+        for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1]; i++)
+          plan->guide[i] = bp_pools_of_unit(kase, d->candidates[i].unit) == pool;
+      }
+      bp_hall_cut *cuts;
+      size_t n_cuts;
+      int short_of = bp_pools_assign_units(&pools, kase, d, pooled, real, &cuts, &n_cuts);
+      placed = short_of == 0;
+      if (!placed) {
+        drop_what_breaks(kase, d, real);
+        bp_improve(kase, d, real, now_seconds() + 0.1 * (tier_deadline - now_seconds()));
+      }
+      double mine[3], theirs[3];
+      first_tiers(kase, d, real, mine);
+      first_tiers(kase, d, chosen, theirs);
+      int better = !*have_start || !better_first_tiers(theirs, mine);
+      if (better) {
+        memcpy(chosen, real, nh * sizeof *chosen);
+        *have_start = 1;
+      }
+      if (trace)
+        fprintf(stderr, "boplace: pools: tier %d value %.9g, bound %.9g%s; %d households without a unit%s; %.9g housed%s, %.2f s\n",
+                t + 1, value, bound, optimal ? " (optimal)" : "", short_of,
+                n_cuts ? ", Hall cuts added" : "", mine[0],
+                better ? " (kept)" : "", now_seconds() - started);
+      add_hall_cuts(&pm, cuts, n_cuts);
+      bp_hall_cuts_free(cuts, n_cuts);
+      if (!placed)
+        have_pooled = 0;
+      if (milliseconds_left(tier_deadline) <= 1 || stop_requested)
+        break;
+    }
+    /* The pool bound holds for the full model when the earlier tiers were
+     * proven (both models then fix the same values): the pool model with
+     * its cuts is still a relaxation. */
+    if (!isnan(bound) && plan->proven == t)
+      plan->bound[t] = bound;
+    if (!placed || !optimal)
+      break;
+    /* The pool optimum got its units: chosen (kept above, since nothing
+     * real is better than a pool optimum) reaches the bound. */
+    plan->value[t] = value;
+    plan->proven = t + 1;
+    bp_model_fix_tier(&pm, tier, value);
+  }
+  bp_model_free(&pm);
+  bp_pools_free(&pools);
+  free(pooled);
+  free(real);
+}
+
 bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
                    bp_diagnostics *diag) {
   memset(s, 0, sizeof *s);
@@ -918,10 +1172,40 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
       fprintf(stderr, "boplace: local search: %d improving moves, %.2f s\n", moves,
               now_seconds() - started);
   }
+  /* Tiers 1-3 on the pools first (formulation.md §9): at the annual and
+   * national sizes they prove those tiers where the full model cannot.
+   * BOPLACE_POOLS=0 leaves them out (the tests run both ways). */
+  pool_plan plan = {0};
+  for (int t = 0; t < BP_TIER_COUNT; t++)
+    plan.bound[t] = NAN;
+  const char *pools_env = getenv("BOPLACE_POOLS");
+  int *before_pools = NULL;
+  int had_start = have_start;
+  if (!(pools_env && strcmp(pools_env, "0") == 0) && nh > 0) {
+    before_pools = bp_alloc((nh + 1) * sizeof *before_pools);
+    memcpy(before_pools, chosen, nh * sizeof *chosen);
+    plan_by_pools(kase, d, chosen, &have_start,
+                  now_seconds() + 0.6 * (deadline - now_seconds()), trace, &plan);
+  }
   unsigned char *active = first_columns(d, have_start ? chosen : NULL, nh);
+  if (plan.guide)
+    for (size_t i = 0; i < d->n_candidates; i++)
+      active[i] |= plan.guide[i];
+  free(plan.guide);
+  plan.guide = NULL;
   bp_model m;
   bp_model_build_restricted(kase, d, 0, active, &m);
   free(active);
+  if (have_start && before_pools && !keeps_every_row(&m, chosen, trace)) {
+    /* Cannot happen when the flow kept every row; if it does, the pools'
+     * proposal is not used and nothing is claimed from it. */
+    have_start = had_start;
+    memset(&plan, 0, sizeof plan);
+    for (int t = 0; t < BP_TIER_COUNT; t++)
+      plan.bound[t] = NAN;
+    memcpy(chosen, before_pools, nh * sizeof *chosen);
+  }
+  free(before_pools);
   if (have_start && !keeps_every_row(&m, chosen, trace)) {
     have_start = 0;
     for (size_t h = 0; h < nh; h++)
@@ -945,6 +1229,15 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
       s->tier_value[t] = objective_at(&m, chosen);
       s->tier_bound[t] = NAN;
       s->gap = NAN;
+      continue;
+    }
+    if (t < plan.proven) {
+      /* Proven on the pools, with chosen's units: fixed as it stands. */
+      s->tier_value[t] = s->tier_bound[t] = plan.value[t];
+      bp_model_fix_tier(&m, tier, plan.value[t]);
+      if (trace)
+        fprintf(stderr, "boplace: tier %d (%s): value %.9g, optimal (on the pools), %.2f s\n",
+                t + 1, tier_names[t], plan.value[t], now_seconds() - started);
       continue;
     }
     double value = 0, bound = 0;
@@ -994,6 +1287,8 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
       s->tier_bound[t] = optimal ? waiting
                                  : fmin(floor(bound / combine + 1e-9),
                                         obvious_bound(kase, d, BP_TIER_WAITING, s));
+      if (!isnan(plan.bound[BP_TIER_WAITING]))
+        s->tier_bound[t] = fmin(s->tier_bound[t], plan.bound[BP_TIER_WAITING]);
       bp_model_fix_tier(&m, tier, waiting);
       t++;
       tier = BP_TIER_PERMANENT;
@@ -1004,6 +1299,8 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
       if (!optimal && tier != BP_TIER_SOFT) {
         double obvious = obvious_bound(kase, d, tier, s);
         bound = isnan(bound) ? obvious : fmin(bound, obvious);
+        if (!isnan(plan.bound[t]))
+          bound = fmin(bound, plan.bound[t]);
       }
     }
     free(x);

@@ -13,6 +13,7 @@
 
 #include "case_builder.h"
 #include "model.h"
+#include "pools.h"
 
 typedef struct {
   bp_case kase;
@@ -347,6 +348,190 @@ static void pricing_reaches_the_full_lp(void **state) {
   unsetenv("BOPLACE_DISTRICT_BINARIES_UP_TO");
 }
 
+/* The full model's integer optimum of a tier, as a candidate per
+ * household (glp_intopt on the whole model: the cases are small). */
+static double full_optimum(solved *s, bp_tier tier, int *chosen) {
+  bp_model full;
+  bp_model_build(&s->kase, &s->derived, 0, &full);
+  bp_model_set_objective(&full, tier);
+  glp_iocp ip;
+  glp_init_iocp(&ip);
+  ip.msg_lev = GLP_MSG_OFF;
+  ip.presolve = GLP_ON;
+  assert_int_equal(glp_intopt(full.problem, &ip), 0);
+  double z = glp_mip_obj_val(full.problem);
+  for (size_t h = 0; h < s->kase.n_households; h++)
+    chosen[h] = -1;
+  for (size_t i = 0; i < s->derived.n_candidates; i++)
+    if (full.col_of_candidate[i] && glp_mip_col_val(full.problem, full.col_of_candidate[i]) > 0.5)
+      chosen[s->derived.candidates[i].household] = (int)i;
+  bp_model_free(&full);
+  return z;
+}
+
+static void add_cuts(bp_model *pm, const bp_hall_cut *cuts, size_t n) {
+  for (size_t c = 0; c < n; c++) {
+    int *ind = calloc(cuts[c].n + 1, sizeof *ind);
+    double *val = calloc(cuts[c].n + 1, sizeof *val);
+    int len = 0;
+    for (size_t k = 0; k < cuts[c].n; k++)
+      if (pm->col_of_candidate[cuts[c].pairs[k]]) {
+        ind[++len] = pm->col_of_candidate[cuts[c].pairs[k]];
+        val[len] = 1.0;
+      }
+    int row = glp_add_rows(pm->problem, 1);
+    glp_set_row_bnds(pm->problem, row, GLP_UP, 0.0, cuts[c].room);
+    glp_set_mat_row(pm->problem, row, len, ind, val);
+    free(ind);
+    free(val);
+  }
+}
+
+/* A Hall cut must hold for every real proposal: the pools of its pairs
+ * can house at most `room` of those households together. */
+static void assert_cuts_hold(const bp_pools *pools, const solved *s, const int *real,
+                             const bp_hall_cut *cuts, size_t n, int trial) {
+  int *pooled = calloc(s->kase.n_households + 1, sizeof *pooled);
+  bp_pools_from_units(pools, &s->kase, &s->derived, real, pooled);
+  for (size_t c = 0; c < n; c++) {
+    int in = 0;
+    for (size_t k = 0; k < cuts[c].n; k++) {
+      int h = pools->derived.candidates[cuts[c].pairs[k]].household;
+      in += pooled[h] == (int)cuts[c].pairs[k];
+    }
+    if (in > cuts[c].room)
+      fail_msg("trial %d: a Hall cut of room %d cuts off a real proposal housing %d of its households",
+               trial, cuts[c].room, in);
+  }
+  free(pooled);
+}
+
+/* The pool model (formulation.md §9) against the full model, on random
+ * cases with buildings across areas, shared units, transit, groups and
+ * min_cluster:
+ *  - its LP, with any number of Hall cuts, is never below the full
+ *    model's integer optimum, and separation ends;
+ *  - every cut holds for the full model's optimum;
+ *  - its integer optimum is never below the full one, and when the units
+ *    can all be given, the real proposal keeps every row of the full model
+ *    and is worth the pool optimum: the full optimum. */
+static void pools_bound_and_reach_the_full_model(void **state) {
+  (void)state;
+  unsigned seed = 11;
+  int reached = 0, cut = 0, tighter = 0;
+  for (int trial = 0; trial < 150; trial++) {
+    solved s;
+    random_case(&s.kase, &seed);
+    memset(&s.derived, 0, sizeof s.derived);
+    memset(&s.diag, 0, sizeof s.diag);
+    memset(&s.solution, 0, sizeof s.solution);
+    assert_int_equal(bp_derive(&s.kase, &s.derived, &s.diag), BP_OK);
+    size_t nh = s.kase.n_households;
+    int *optimum = calloc(nh + 1, sizeof *optimum);
+    int *pooled = calloc(nh + 1, sizeof *pooled);
+    int *real = calloc(nh + 1, sizeof *real);
+    bp_pools pools;
+    bp_pools_build(&s.kase, &s.derived, &pools);
+    bp_tier tiers[] = {BP_TIER_HOUSED, BP_TIER_WAITING};
+    for (int t = 0; t < 2; t++) {
+      double z_int = full_optimum(&s, tiers[t], optimum);
+      bp_model full;
+      bp_model_build(&s.kase, &s.derived, 0, &full);
+      bp_model_set_objective(&full, tiers[t]);
+      glp_smcp smcp;
+      glp_init_smcp(&smcp);
+      smcp.msg_lev = GLP_MSG_OFF;
+      assert_int_equal(glp_simplex(full.problem, &smcp), 0);
+      double z_lp = glp_get_obj_val(full.problem);
+      bp_model_free(&full);
+      double tolerance = 1e-6 * (1.0 + fabs(z_lp));
+
+      bp_model pm;
+      bp_model_build(&pools.kase, &pools.derived, 0, &pm);
+      bp_model_set_objective(&pm, tiers[t]);
+      for (int round = 0;; round++) {
+        if (round >= 200) fail_msg("trial %d tier %d: separation does not end (LP %.9g, full %.9g)", trial, t + 1, glp_get_obj_val(pm.problem), z_lp);
+        assert_int_equal(glp_simplex(pm.problem, &smcp), 0);
+        double z_pool = glp_get_obj_val(pm.problem);
+        if (z_pool < z_int - tolerance)
+          fail_msg("trial %d tier %d round %d: pool LP %.9g below the full optimum %.9g",
+                   trial, t + 1, round, z_pool, z_int);
+        if (round == 0 && z_pool < z_lp - tolerance)
+          tighter++;
+        size_t *pairs = calloc(pm.n_x + 1, sizeof *pairs);
+        double *values = calloc(pm.n_x + 1, sizeof *values);
+        size_t n = 0;
+        for (size_t k = 0; k < pm.n_x; k++) {
+          double v = glp_get_col_prim(pm.problem, pm.col_of_candidate[pm.x_candidate[k]]);
+          if (v > 1e-9) {
+            pairs[n] = pm.x_candidate[k];
+            values[n++] = v;
+          }
+        }
+        bp_hall_cut *cuts;
+        size_t n_cuts = bp_pools_separate(&pools, &s.kase, &s.derived, pairs, values, n, &cuts);
+        free(pairs);
+        free(values);
+        assert_cuts_hold(&pools, &s, optimum, cuts, n_cuts, trial);
+        add_cuts(&pm, cuts, n_cuts);
+        bp_hall_cuts_free(cuts, n_cuts);
+        cut += n_cuts > 0;
+        if (n_cuts == 0)
+          break;
+      }
+      glp_iocp ip;
+      glp_init_iocp(&ip);
+      ip.msg_lev = GLP_MSG_OFF;
+      ip.presolve = GLP_ON;
+      assert_int_equal(glp_intopt(pm.problem, &ip), 0);
+      double z_pool_int = glp_mip_obj_val(pm.problem);
+      if (z_pool_int < z_int - 1e-6)
+        fail_msg("trial %d tier %d: pool optimum %.9g below the full optimum %.9g",
+                 trial, t + 1, z_pool_int, z_int);
+      for (size_t h = 0; h < nh; h++)
+        pooled[h] = -1;
+      for (size_t i = 0; i < pools.derived.n_candidates; i++)
+        if (pm.col_of_candidate[i] && glp_mip_col_val(pm.problem, pm.col_of_candidate[i]) > 0.5)
+          pooled[pools.derived.candidates[i].household] = (int)i;
+      bp_hall_cut *cuts;
+      size_t n_cuts;
+      int short_of = bp_pools_assign_units(&pools, &s.kase, &s.derived, pooled, real,
+                                           &cuts, &n_cuts);
+      assert_true((short_of == 0) == (n_cuts == 0));
+      assert_cuts_hold(&pools, &s, optimum, cuts, n_cuts, trial);
+      bp_hall_cuts_free(cuts, n_cuts);
+      if (short_of == 0) {
+        bp_model check;
+        bp_model_build(&s.kase, &s.derived, 0, &check);
+        bp_model_set_objective(&check, tiers[t]);
+        double *x = calloc((size_t)glp_get_num_cols(check.problem) + 1, sizeof *x);
+        bp_model_complete(&check, real, x);
+        if (bp_model_violation(&check, x) > 1e-6)
+          fail_msg("trial %d tier %d: the units given break a row of the full model", trial, t + 1);
+        double v = bp_model_tier_value(&check, tiers[t], x);
+        if (fabs(v - z_int) > 1e-6)
+          fail_msg("trial %d tier %d: units given for the pool optimum %.9g are worth %.9g, full optimum %.9g",
+                   trial, t + 1, z_pool_int, v, z_int);
+        reached++;
+        free(x);
+        bp_model_free(&check);
+      }
+      bp_model_free(&pm);
+    }
+    bp_pools_free(&pools);
+    free(optimum);
+    free(pooled);
+    free(real);
+    done(&s);
+  }
+  /* Both ways must have happened, or the test proves little. */
+  assert_true(reached > 100);
+  assert_true(cut > 5);
+  /* The pools' places count each building's limit, so their LP can be
+   * tighter than the full LP (never below the optimum, checked above). */
+  assert_true(tighter > 0);
+}
+
 static void completed_proposal_keeps_every_row(void **state) {
   (void)state;
   /* A case with every kind of row: seats, bilingual caps, buildings,
@@ -416,6 +601,7 @@ int main(void) {
       cmocka_unit_test(lock_into_an_area_the_group_cannot_share),
       cmocka_unit_test(completed_proposal_keeps_every_row),
       cmocka_unit_test(pricing_reaches_the_full_lp),
+      cmocka_unit_test(pools_bound_and_reach_the_full_model),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

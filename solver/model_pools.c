@@ -1,0 +1,617 @@
+/**
+ * @file model_pools.c
+ * @brief The pools of homes by area, and giving the households the pools
+ *        placed their real units (models/formulation.md §9).
+ *
+ * See pools.h for why the pool model bounds the full one and when its
+ * optimum is the full optimum.  Everything here is combinatorial: the pool
+ * case is built once, and the units are given by a min-cost flow per area,
+ * whose minimum cut, when the area falls short, is the Hall inequality the
+ * pool model must learn.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pools.h"
+
+int bp_pools_of_unit(const bp_case *kase, int u) {
+  const bp_unit *unit = &kase->units[u];
+  return 2 * unit->area + (unit->kind == BP_UNIT_TRANSIT);
+}
+
+/* The places a pool can give: every unit's places, but no more per
+ * building than max_new_per_building ((C8) within the pool). */
+static void pool_places(const bp_case *kase, bp_unit *pools) {
+  int limit = kase->policy.max_new_per_building;
+  size_t nu = kase->n_units, nb = kase->n_buildings;
+  /* Units by building (counting sort), then each building's pools summed. */
+  size_t *start = bp_calloc(nb + 2, sizeof *start);
+  for (size_t u = 0; u < nu; u++) {
+    int b = kase->units[u].building_index;
+    if (b < 0 || limit <= 0)
+      pools[bp_pools_of_unit(kase, (int)u)].places += kase->units[u].places;
+    else
+      start[b + 2]++;
+  }
+  for (size_t b = 0; b < nb; b++)
+    start[b + 2] += start[b + 1];
+  int *order = bp_alloc((nu + 1) * sizeof *order);
+  for (size_t u = 0; u < nu; u++) {
+    int b = kase->units[u].building_index;
+    if (b >= 0 && limit > 0)
+      order[start[b + 1]++] = (int)u;
+  }
+  for (size_t b = 0; b < nb; b++) {
+    /* A building's units lie in one or two pools, rarely more: a short
+     * list of (pool, places) is enough. */
+    for (size_t k = start[b]; k < start[b + 1]; k++) {
+      int p = bp_pools_of_unit(kase, order[k]);
+      int places = 0, first = 1;
+      for (size_t j = start[b]; j < start[b + 1]; j++) {
+        if (bp_pools_of_unit(kase, order[j]) != p)
+          continue;
+        if (j < k) { /* this pool was summed at an earlier unit */
+          first = 0;
+          break;
+        }
+        places += kase->units[order[j]].places;
+      }
+      if (first)
+        pools[p].places += places < limit ? places : limit;
+    }
+  }
+  free(start);
+  free(order);
+}
+
+/* Blocks of areas tied by buildings (union-find on the areas). */
+static int root(int *parent, int a) {
+  while (parent[a] != a)
+    a = parent[a] = parent[parent[a]];
+  return a;
+}
+
+static void area_blocks(const bp_case *kase, bp_pools *out) {
+  size_t na = kase->n_areas;
+  int *parent = bp_alloc((na + 1) * sizeof *parent);
+  int *area_of_building = bp_alloc((kase->n_buildings + 1) * sizeof *area_of_building);
+  for (size_t a = 0; a < na; a++)
+    parent[a] = (int)a;
+  for (size_t b = 0; b < kase->n_buildings; b++)
+    area_of_building[b] = -1;
+  for (size_t u = 0; u < kase->n_units; u++) {
+    int b = kase->units[u].building_index, a = kase->units[u].area;
+    if (b < 0)
+      continue;
+    if (area_of_building[b] < 0)
+      area_of_building[b] = a;
+    else
+      parent[root(parent, a)] = root(parent, area_of_building[b]);
+  }
+  out->block_of_area = bp_alloc((na + 1) * sizeof *out->block_of_area);
+  int *block_of_root = bp_alloc((na + 1) * sizeof *block_of_root);
+  for (size_t a = 0; a < na; a++)
+    block_of_root[a] = -1;
+  out->n_blocks = 0;
+  for (size_t a = 0; a < na; a++) {
+    int r = root(parent, (int)a);
+    if (block_of_root[r] < 0)
+      block_of_root[r] = (int)out->n_blocks++;
+    out->block_of_area[a] = block_of_root[r];
+  }
+  free(parent);
+  free(area_of_building);
+  free(block_of_root);
+}
+
+void bp_pools_build(const bp_case *kase, const bp_derived *d, bp_pools *out) {
+  memset(out, 0, sizeof *out);
+  size_t na = kase->n_areas, nh = kase->n_households;
+  out->n_pools = 2 * na;
+  bp_unit *pools = bp_calloc(out->n_pools + 1, sizeof *pools);
+  for (size_t p = 0; p < out->n_pools; p++) {
+    pools[p].area = (int)(p / 2);
+    pools[p].kind = p % 2 ? BP_UNIT_TRANSIT : BP_UNIT_PUBLIC;
+    pools[p].building_index = -1;
+    pools[p].stop = -1;
+  }
+  pool_places(kase, pools);
+  area_blocks(kase, out);
+
+  out->kase = *kase;
+  out->kase.units = pools;
+  out->kase.n_units = out->n_pools;
+  out->kase.buildings = NULL;
+  out->kase.n_buildings = 0;
+  out->kase.locks = NULL;
+  out->kase.n_locks = 0;
+
+  /* The pool pairs, by household then pool, as the real ones are by
+   * household then unit. */
+  bp_derived *pd = &out->derived;
+  *pd = *d;
+  pd->unit_travel = NULL;
+  pd->minutes_to_stop = NULL;
+  pd->n_stops = 0;
+  pd->forbidden = NULL;
+  pd->n_forbidden = 0;
+  pd->score_keys = NULL;
+  pd->score_values = NULL;
+  pd->n_score_keys = 0;
+  pd->first_candidate = bp_alloc((nh + 1) * sizeof *pd->first_candidate);
+  pd->locked_unit = bp_alloc((nh + 1) * sizeof *pd->locked_unit);
+  size_t capacity = nh + 16, n = 0;
+  pd->candidates = bp_alloc(capacity * sizeof *pd->candidates);
+  double *cheapest = bp_alloc((out->n_pools + 1) * sizeof *cheapest);
+  int *locked = bp_alloc((out->n_pools + 1) * sizeof *locked);
+  unsigned char *seen = bp_calloc(out->n_pools + 1, 1);
+  for (size_t h = 0; h < nh; h++) {
+    pd->first_candidate[h] = n;
+    pd->locked_unit[h] = d->locked_unit[h] >= 0
+                             ? bp_pools_of_unit(kase, d->locked_unit[h])
+                             : -1;
+    for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1]; i++) {
+      const bp_candidate *c = &d->candidates[i];
+      int p = bp_pools_of_unit(kase, c->unit);
+      if (!seen[p] || c->pair_cost < cheapest[p])
+        cheapest[p] = c->pair_cost;
+      if (!seen[p])
+        locked[p] = 0;
+      locked[p] |= c->locked_place;
+      seen[p] = 1;
+    }
+    /* Pools in ascending order: a household has few, so scanning all of
+     * them would cost more than it saves only on a weekly case. */
+    for (size_t p = 0; p < out->n_pools; p++) {
+      if (!seen[p])
+        continue;
+      seen[p] = 0;
+      if (n == capacity) {
+        capacity *= 2;
+        pd->candidates = bp_realloc(pd->candidates, capacity * sizeof *pd->candidates);
+      }
+      bp_candidate *c = &pd->candidates[n++];
+      memset(c, 0, sizeof *c);
+      c->household = (int)h;
+      c->unit = (int)p;
+      c->pair_cost = cheapest[p];
+      c->locked_place = (unsigned char)locked[p];
+    }
+  }
+  pd->first_candidate[nh] = n;
+  pd->n_candidates = n;
+  out->pool_first = bp_calloc(out->n_pools + 2, sizeof *out->pool_first);
+  for (size_t i = 0; i < n; i++)
+    out->pool_first[pd->candidates[i].unit + 2]++;
+  for (size_t p = 0; p < out->n_pools; p++)
+    out->pool_first[p + 2] += out->pool_first[p + 1];
+  out->pool_pairs = bp_alloc((n + 1) * sizeof *out->pool_pairs);
+  for (size_t i = 0; i < n; i++)
+    out->pool_pairs[out->pool_first[pd->candidates[i].unit + 1]++] = i;
+  free(cheapest);
+  free(locked);
+  free(seen);
+}
+
+void bp_pools_free(bp_pools *pools) {
+  free(pools->kase.units);
+  free(pools->derived.candidates);
+  free(pools->derived.first_candidate);
+  free(pools->derived.locked_unit);
+  free(pools->block_of_area);
+  free(pools->pool_first);
+  free(pools->pool_pairs);
+  memset(pools, 0, sizeof *pools);
+}
+
+void bp_pools_from_units(const bp_pools *pools, const bp_case *kase,
+                         const bp_derived *d, const int *real, int *pooled) {
+  const bp_derived *pd = &pools->derived;
+  for (size_t h = 0; h < kase->n_households; h++) {
+    pooled[h] = -1;
+    if (real[h] < 0)
+      continue;
+    int p = bp_pools_of_unit(kase, d->candidates[real[h]].unit);
+    for (size_t i = pd->first_candidate[h]; i < pd->first_candidate[h + 1]; i++)
+      if (pd->candidates[i].unit == p)
+        pooled[h] = (int)i;
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* Flows, one block of areas at a time                                 */
+/* ------------------------------------------------------------------ */
+
+/* Source -> pool pair (its supply: 1, or its LP value) -> each real unit
+ * of the pool the household may have (1, the pair's cost) -> building
+ * (the unit's places) -> sink (max_new_per_building), or unit -> sink
+ * (places) for a unit outside any limited building.  Edges come in pairs:
+ * e and e ^ 1 is its reverse. */
+typedef struct {
+  int to;
+  double cap, cost;
+  int pair; /* pair -> unit edges: the real candidate, else -1 */
+} edge;
+
+typedef struct {
+  edge *edges;
+  size_t n_edges, edge_capacity;
+  int *first, *next; /* adjacency: first[node], next[edge] */
+  int n_nodes, node_capacity;
+  /* The node of each real unit and building in this area's network, -1
+   * when none; the touched ones are listed so that resetting costs only
+   * what the area used. */
+  int *unit_node, *building_node;
+  int *touched_units, *touched_buildings;
+  int n_touched_units, n_touched_buildings;
+  /* Scratch for the path search, sized to the largest area. */
+  double *dist;
+  int *via, *queue;
+  unsigned char *mark;
+  int scratch_nodes;
+} network;
+
+enum { SOURCE = 0, SINK = 1 };
+
+/* Subtracted from a place-locked pair's cost in the flow. */
+#define LOCKED_FIRST 1e6
+
+/* Below this a residual capacity is spent (LP values carry rounding). */
+#define SPENT 1e-9
+
+static int add_node(network *g) {
+  if (g->n_nodes == g->node_capacity) {
+    g->node_capacity = 2 * g->node_capacity + 64;
+    g->first = bp_realloc(g->first, (size_t)g->node_capacity * sizeof *g->first);
+  }
+  g->first[g->n_nodes] = -1;
+  return g->n_nodes++;
+}
+
+static void add_edge(network *g, int from, int to, double cap, double cost, int pair) {
+  if (g->n_edges + 2 > g->edge_capacity) {
+    g->edge_capacity = 2 * g->edge_capacity + 256;
+    g->edges = bp_realloc(g->edges, g->edge_capacity * sizeof *g->edges);
+    g->next = bp_realloc(g->next, g->edge_capacity * sizeof *g->next);
+  }
+  size_t e = g->n_edges;
+  g->edges[e] = (edge){to, cap, cost, pair};
+  g->next[e] = g->first[from];
+  g->first[from] = (int)e;
+  g->edges[e + 1] = (edge){from, 0.0, -cost, -1};
+  g->next[e + 1] = g->first[to];
+  g->first[to] = (int)e + 1;
+  g->n_edges += 2;
+}
+
+static void network_start(network *g, const bp_case *kase) {
+  memset(g, 0, sizeof *g);
+  g->unit_node = bp_alloc((kase->n_units + 1) * sizeof *g->unit_node);
+  g->building_node = bp_alloc((kase->n_buildings + 1) * sizeof *g->building_node);
+  g->touched_units = bp_alloc((kase->n_units + 1) * sizeof *g->touched_units);
+  g->touched_buildings = bp_alloc((kase->n_buildings + 1) * sizeof *g->touched_buildings);
+  for (size_t u = 0; u < kase->n_units; u++)
+    g->unit_node[u] = -1;
+  for (size_t b = 0; b < kase->n_buildings; b++)
+    g->building_node[b] = -1;
+}
+
+static void network_free(network *g) {
+  free(g->edges);
+  free(g->first);
+  free(g->next);
+  free(g->unit_node);
+  free(g->building_node);
+  free(g->touched_units);
+  free(g->touched_buildings);
+  free(g->dist);
+  free(g->via);
+  free(g->queue);
+  free(g->mark);
+}
+
+/* The network of one block for the pool pairs listed (all in it),
+ * pair k's node being 2 + k. */
+static void build_block(network *g, const bp_pools *pools, const bp_case *kase,
+                       const bp_derived *d, const size_t *pairs,
+                       const double *supply, size_t n) {
+  int limit = kase->policy.max_new_per_building;
+  for (int k = 0; k < g->n_touched_units; k++)
+    g->unit_node[g->touched_units[k]] = -1;
+  for (int k = 0; k < g->n_touched_buildings; k++)
+    g->building_node[g->touched_buildings[k]] = -1;
+  g->n_touched_units = g->n_touched_buildings = 0;
+  g->n_nodes = 0;
+  g->n_edges = 0;
+  add_node(g); /* SOURCE */
+  add_node(g); /* SINK */
+  for (size_t k = 0; k < n; k++)
+    add_edge(g, SOURCE, add_node(g), supply ? supply[k] : 1.0, 0.0, -1);
+  for (size_t k = 0; k < n; k++) {
+    const bp_candidate *pair = &pools->derived.candidates[pairs[k]];
+    int h = pair->household;
+    for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1]; i++) {
+      int u = d->candidates[i].unit;
+      if (bp_pools_of_unit(kase, u) != pair->unit)
+        continue;
+      if (g->unit_node[u] < 0) {
+        g->unit_node[u] = add_node(g);
+        g->touched_units[g->n_touched_units++] = u;
+        int b = kase->units[u].building_index;
+        if (b >= 0 && limit > 0) {
+          if (g->building_node[b] < 0) {
+            g->building_node[b] = add_node(g);
+            g->touched_buildings[g->n_touched_buildings++] = b;
+            add_edge(g, g->building_node[b], SINK, limit, 0.0, -1);
+          }
+          add_edge(g, g->unit_node[u], g->building_node[b], kase->units[u].places, 0.0, -1);
+        } else {
+          add_edge(g, g->unit_node[u], SINK, kase->units[u].places, 0.0, -1);
+        }
+      }
+      /* A place-locked household must get its unit: far cheaper than any
+       * other, it is housed first, and successive shortest paths never
+       * take a household's unit back once given. */
+      double cost = d->candidates[i].pair_cost - (d->locked_unit[h] == u ? LOCKED_FIRST : 0.0);
+      add_edge(g, 2 + (int)k, g->unit_node[u], 1.0, cost, (int)i);
+    }
+  }
+  if (g->n_nodes > g->scratch_nodes) {
+    g->scratch_nodes = g->n_nodes;
+    g->dist = bp_realloc(g->dist, (size_t)g->scratch_nodes * sizeof *g->dist);
+    g->via = bp_realloc(g->via, (size_t)g->scratch_nodes * sizeof *g->via);
+    g->queue = bp_realloc(g->queue, (size_t)g->scratch_nodes * sizeof *g->queue);
+    g->mark = bp_realloc(g->mark, (size_t)g->scratch_nodes);
+  }
+}
+
+/* Shortest path from the source in the residual network, by the edges'
+ * costs (by_cost) or by their number (Edmonds-Karp), with a queue-based
+ * Bellman-Ford: the costs may be negative, and the graphs are small.
+ * Fills via[node] with the edge used to reach it; returns whether the sink
+ * is reached. */
+static int shortest_path(network *g, int by_cost) {
+  int n = g->n_nodes;
+  for (int v = 0; v < n; v++) {
+    g->dist[v] = INFINITY;
+    g->via[v] = -1;
+    g->mark[v] = 0;
+  }
+  int head = 0, tail = 0;
+  g->dist[SOURCE] = 0.0;
+  g->queue[tail++] = SOURCE;
+  g->mark[SOURCE] = 1;
+  while (head != tail) {
+    int v = g->queue[head];
+    head = (head + 1) % n;
+    g->mark[v] = 0;
+    for (int e = g->first[v]; e >= 0; e = g->next[e]) {
+      const edge *x = &g->edges[e];
+      double step = by_cost ? x->cost : 1.0;
+      /* 1e-12: costs are sums of the same doubles, so ties must not
+       * relabel forever. */
+      if (x->cap > SPENT && g->dist[v] + step < g->dist[x->to] - 1e-12) {
+        g->dist[x->to] = g->dist[v] + step;
+        g->via[x->to] = e;
+        if (!g->mark[x->to]) {
+          g->mark[x->to] = 1;
+          g->queue[tail] = x->to;
+          tail = (tail + 1) % n;
+        }
+      }
+    }
+  }
+  return g->via[SINK] >= 0;
+}
+
+/* Augments along shortest paths until the sink is cut off.  By cost, with
+ * supplies of 1, every step adds one household and the flow is of least
+ * cost among those of its size (successive shortest paths).  Returns the
+ * flow's value. */
+static double max_flow(network *g, int by_cost) {
+  double flow = 0.0;
+  while (shortest_path(g, by_cost)) {
+    double push = INFINITY;
+    for (int v = SINK; v != SOURCE; v = g->edges[g->via[v] ^ 1].to)
+      push = fmin(push, g->edges[g->via[v]].cap);
+    for (int v = SINK; v != SOURCE; v = g->edges[g->via[v] ^ 1].to) {
+      g->edges[g->via[v]].cap -= push;
+      g->edges[g->via[v] ^ 1].cap += push;
+    }
+    flow += push;
+  }
+  return flow;
+}
+
+static int compare_sizes(const void *a, const void *b);
+
+/* After a maximum flow: the pairs on the source side of the minimum cut
+ * (T) and the capacity of the cut's edges beyond them.  Whatever the
+ * supplies, T's households can have at most that much housed in their
+ * pools, since every path from them to the sink crosses those edges.
+ *
+ * The cut is lifted with every other pool pair of the block whose units
+ * all lie on the source side: its edges would not cross the cut, so the
+ * same room holds with it.  Without the lifting an LP moves to pairs the
+ * cut does not name, and separation would go on for ever. */
+static bp_hall_cut min_cut(network *g, const bp_pools *pools, const bp_case *kase,
+                           const bp_derived *d, int block, const size_t *pairs,
+                           size_t n) {
+  memset(g->mark, 0, (size_t)g->n_nodes);
+  int top = 0;
+  g->queue[top++] = SOURCE;
+  g->mark[SOURCE] = 1;
+  while (top > 0) {
+    int v = g->queue[--top];
+    for (int e = g->first[v]; e >= 0; e = g->next[e])
+      if (g->edges[e].cap > SPENT && !g->mark[g->edges[e].to]) {
+        g->mark[g->edges[e].to] = 1;
+        g->queue[top++] = g->edges[e].to;
+      }
+  }
+  size_t capacity = n + 16;
+  bp_hall_cut cut = {bp_alloc(capacity * sizeof *cut.pairs), 0, 0};
+  for (size_t k = 0; k < n; k++)
+    if (g->mark[2 + k])
+      cut.pairs[cut.n++] = pairs[k];
+  double room = 0.0;
+  for (size_t e = 0; e < g->n_edges; e += 2) {
+    int from = g->edges[e + 1].to, to = g->edges[e].to;
+    if (from != SOURCE && g->mark[from] && !g->mark[to])
+      room += g->edges[e].cap + g->edges[e + 1].cap; /* its capacity */
+  }
+  cut.room = (int)lround(room); /* a sum of integer capacities */
+
+  /* Lifting.  The pairs already in the network are skipped by marking
+   * their households' pairs through a sorted copy. */
+  size_t *listed = bp_alloc((n + 1) * sizeof *listed);
+  memcpy(listed, pairs, n * sizeof *listed);
+  qsort(listed, n, sizeof *listed, compare_sizes);
+  for (size_t a = 0; a < kase->n_areas; a++) {
+    if (pools->block_of_area[a] != block)
+      continue;
+    for (size_t p = 2 * a; p <= 2 * a + 1; p++)
+      for (size_t k = pools->pool_first[p]; k < pools->pool_first[p + 1]; k++) {
+        size_t q = pools->pool_pairs[k];
+        if (bsearch(&q, listed, n, sizeof *listed, compare_sizes))
+          continue;
+        int h = pools->derived.candidates[q].household, inside = 1, any = 0;
+        for (size_t i = d->first_candidate[h]; inside && i < d->first_candidate[h + 1]; i++) {
+          int u = d->candidates[i].unit;
+          if (bp_pools_of_unit(kase, u) != (int)p)
+            continue;
+          any = 1;
+          inside = g->unit_node[u] >= 0 && g->mark[g->unit_node[u]];
+        }
+        if (!inside || !any)
+          continue;
+        if (cut.n == capacity) {
+          capacity *= 2;
+          cut.pairs = bp_realloc(cut.pairs, capacity * sizeof *cut.pairs);
+        }
+        cut.pairs[cut.n++] = q;
+      }
+  }
+  free(listed);
+  return cut;
+}
+
+/* The pool pairs listed, by block of their pool's area: order[start[b] ..
+ * start[b+1]) are the positions in the list of block b's. */
+static size_t *by_block(const bp_pools *pools, const size_t *pairs, size_t n,
+                        size_t **order) {
+  size_t nb = pools->n_blocks;
+  size_t *start = bp_calloc(nb + 2, sizeof *start);
+  for (size_t k = 0; k < n; k++)
+    start[pools->block_of_area[pools->derived.candidates[pairs[k]].unit / 2] + 2]++;
+  for (size_t b = 0; b < nb; b++)
+    start[b + 2] += start[b + 1];
+  *order = bp_alloc((n + 1) * sizeof **order);
+  for (size_t k = 0; k < n; k++)
+    (*order)[start[pools->block_of_area[pools->derived.candidates[pairs[k]].unit / 2] + 1]++] = k;
+  return start;
+}
+
+static int compare_sizes(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  return (x > y) - (x < y);
+}
+
+static void add_cut(bp_hall_cut **cuts, size_t *n_cuts, bp_hall_cut cut) {
+  *cuts = bp_realloc(*cuts, (*n_cuts + 1) * sizeof **cuts);
+  (*cuts)[(*n_cuts)++] = cut;
+}
+
+int bp_pools_assign_units(const bp_pools *pools, const bp_case *kase,
+                          const bp_derived *d, const int *pooled, int *real,
+                          bp_hall_cut **cuts, size_t *n_cuts) {
+  size_t nh = kase->n_households;
+  *cuts = NULL;
+  *n_cuts = 0;
+  size_t *pairs = bp_alloc((nh + 1) * sizeof *pairs), n = 0;
+  for (size_t h = 0; h < nh; h++) {
+    real[h] = -1;
+    if (pooled[h] >= 0)
+      pairs[n++] = (size_t)pooled[h];
+  }
+  size_t *order;
+  size_t *start = by_block(pools, pairs, n, &order);
+  size_t *here = bp_alloc((n + 1) * sizeof *here);
+  network g;
+  network_start(&g, kase);
+  int short_of = 0;
+  for (size_t a = 0; a < pools->n_blocks; a++) {
+    size_t m = start[a + 1] - start[a];
+    if (m == 0)
+      continue;
+    for (size_t k = 0; k < m; k++)
+      here[k] = pairs[order[start[a] + k]];
+    build_block(&g, pools, kase, d, here, NULL, m);
+    double flow = max_flow(&g, 1);
+    for (size_t k = 0; k < m; k++)
+      for (int e = g.first[2 + k]; e >= 0; e = g.next[e])
+        if (g.edges[e].pair >= 0 && g.edges[e].cap < 0.5)
+          real[pools->derived.candidates[here[k]].household] = g.edges[e].pair;
+    int housed = (int)lround(flow);
+    if (housed < (int)m) {
+      short_of += (int)m - housed;
+      add_cut(cuts, n_cuts, min_cut(&g, pools, kase, d, (int)a, here, m));
+    }
+  }
+  network_free(&g);
+  free(pairs);
+  free(order);
+  free(start);
+  free(here);
+  return short_of;
+}
+
+size_t bp_pools_separate(const bp_pools *pools, const bp_case *kase,
+                         const bp_derived *d, const size_t *pairs,
+                         const double *values, size_t n, bp_hall_cut **cuts) {
+  size_t n_cuts = 0;
+  *cuts = NULL;
+  size_t *order;
+  size_t *start = by_block(pools, pairs, n, &order);
+  size_t *here = bp_alloc((n + 1) * sizeof *here);
+  double *supply = bp_alloc((n + 1) * sizeof *supply);
+  network g;
+  network_start(&g, kase);
+  for (size_t a = 0; a < pools->n_blocks; a++) {
+    size_t m = start[a + 1] - start[a];
+    if (m == 0)
+      continue;
+    double wanted = 0.0;
+    for (size_t k = 0; k < m; k++) {
+      here[k] = pairs[order[start[a] + k]];
+      supply[k] = values[order[start[a] + k]];
+      wanted += supply[k];
+    }
+    build_block(&g, pools, kase, d, here, supply, m);
+    /* 1e-6: an LP solution keeps its rows to about that. */
+    if (max_flow(&g, 0) >= wanted - 1e-6)
+      continue;
+    bp_hall_cut cut = min_cut(&g, pools, kase, d, (int)a, here, m);
+    double in_cut = 0.0;
+    for (size_t k = 0; k < m; k++)
+      if (g.mark[2 + k])
+        in_cut += supply[k];
+    if (in_cut > cut.room + 1e-6)
+      add_cut(cuts, &n_cuts, cut);
+    else
+      free(cut.pairs);
+  }
+  network_free(&g);
+  free(order);
+  free(start);
+  free(here);
+  free(supply);
+  return n_cuts;
+}
+
+void bp_hall_cuts_free(bp_hall_cut *cuts, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    free(cuts[i].pairs);
+  free(cuts);
+}

@@ -1,0 +1,83 @@
+/**
+ * @file pools.h
+ * @brief The case seen by area: every area's vacant units as two pools
+ *        (permanent homes and transit), for the tiers that do not care
+ *        which unit of an area a household gets (models/formulation.md §9).
+ *
+ * Tiers 1-3 (housed, waiting, permanent) count households, not units.  The
+ * rules that span more than one pair are about areas, schools, daycares
+ * and groups, except (C2) places and (C8) buildings.  So the model built on
+ * the pools (each pool a "unit" with the places of its area's units of
+ * that kind, each household's pairs there one pool pair) is a relaxation of
+ * the full model with a fraction of its columns: its optimum bounds the
+ * full one.  When every area can then give each of its households a real
+ * unit of its pool (a min-cost flow, bp_pools_assign_units), the bound is
+ * reached and the pool optimum is the full optimum.  When an area cannot,
+ * the flow's minimum cut is a Hall inequality that the pool model lacked
+ * (bp_pools_hall_cut), and solve.c adds it and solves again.
+ */
+#ifndef BOPLACE_POOLS_H
+#define BOPLACE_POOLS_H
+
+#include "boplace.h"
+
+typedef struct {
+  /** The case with its units replaced by the pools (2 per area: index
+   *  2 * area for permanent homes, 2 * area + 1 for transit) and without
+   *  buildings; every other array is the real case's, shared. */
+  bp_case kase;
+  /** The pool pairs: one per household and pool where it has a real pair,
+   *  pair_cost its cheapest there; the caps are the real derived's. */
+  bp_derived derived;
+  size_t n_pools;
+  /** Areas tied together by a building with units in more than one: the
+   *  units are given block by block, so that (C8) is kept across them.
+   *  block_of_area[a] in 0..n_blocks-1. */
+  int *block_of_area;
+  size_t n_blocks;
+  /** The pool pairs of each pool: pool_pairs[pool_first[p] ..
+   *  pool_first[p+1]).  A cut is lifted with them (bp_pools_separate). */
+  size_t *pool_first, *pool_pairs;
+} bp_pools;
+
+/** Builds the pools of a case and its derived data. */
+void bp_pools_build(const bp_case *kase, const bp_derived *d, bp_pools *pools);
+void bp_pools_free(bp_pools *pools);
+
+/** The pool of real unit u. */
+int bp_pools_of_unit(const bp_case *kase, int u);
+
+/** A real proposal (candidate index per household, -1 = none) as pool
+ *  pairs: the pair of the household's pool. */
+void bp_pools_from_units(const bp_pools *pools, const bp_case *kase,
+                         const bp_derived *d, const int *real, int *pooled);
+
+/** One area's shortfall: households the pools put there that no choice of
+ *  real units can all house.  The members listed (their pool pairs) can
+ *  have at most `room` of them housed in the area together. */
+typedef struct {
+  size_t *pairs; /**< pool pair indices */
+  size_t n;
+  int room;
+} bp_hall_cut;
+
+/** Gives every household the pools placed a real unit of its pool, area by
+ *  area, keeping (C2) and (C8), at the least total pair cost (a min-cost
+ *  flow).  Fills real[] (candidate per household, -1 = none).  Returns the
+ *  number of households no unit could be found for (0 = the pool proposal
+ *  is a real one, with the same tier values); for each area that fell
+ *  short, *cuts gets one Hall cut (caller frees with bp_hall_cuts_free). */
+int bp_pools_assign_units(const bp_pools *pools, const bp_case *kase,
+                          const bp_derived *d, const int *pooled, int *real,
+                          bp_hall_cut **cuts, size_t *n_cuts);
+/** The Hall cuts an LP solution breaks: pairs[k] (pool pairs) at
+ *  values[k].  Per area, a max flow from the pairs (supplies their values)
+ *  to the real units; where it falls short, the minimum cut is a violated
+ *  cut.  Together these cuts make the pool LP as strong as the full LP in
+ *  tiers 1-3 (max-flow min-cut).  Returns how many are in *cuts. */
+size_t bp_pools_separate(const bp_pools *pools, const bp_case *kase,
+                         const bp_derived *d, const size_t *pairs,
+                         const double *values, size_t n, bp_hall_cut **cuts);
+void bp_hall_cuts_free(bp_hall_cut *cuts, size_t n);
+
+#endif
