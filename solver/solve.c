@@ -906,7 +906,7 @@ typedef struct {
 
 /* Adds the flow's Hall cuts to the pool model: the households of T can
  * have at most `room` of them housed in their pools together. */
-static void add_hall_cuts(bp_model *pm, const bp_hall_cut *cuts, size_t n) {
+static void add_hall_cuts(bp_model *pm, const bp_hall_cut *cuts, size_t n) { /* (C16) */
   for (size_t c = 0; c < n; c++) {
     int *ind = bp_alloc((cuts[c].n + 1) * sizeof *ind);
     double *val = bp_alloc((cuts[c].n + 1) * sizeof *val);
