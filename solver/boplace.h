@@ -434,6 +434,12 @@ bp_status bp_load(const char *case_dir, const bp_load_options *options,
 bp_status bp_solve_and_explain(bp_run *run);
 void bp_run_free(bp_run *run);
 
+/** Seconds on a monotonic clock. */
+double bp_clock_seconds(void);
+/** With BOPLACE_TRACE=1, prints to stderr how long `stage` has taken since
+ *  `started` (a bp_clock_seconds() reading); otherwise does nothing. */
+void bp_trace_stage(const char *stage, double started);
+
 /** Asks a running bp_solve() to stop and keep the best proposal found so
  *  far.  Async-signal-safe: main.c calls it on SIGINT. */
 void bp_request_stop(void);
