@@ -83,7 +83,7 @@ static double score_of(const bp_derived *d, uint64_t key) {
 }
 
 int bp_check_pair(const bp_case *kase, const bp_derived *derived, int h, int u,
-                  bp_candidate *f, unsigned char failed[BP_RULE_COUNT]) {
+                  bp_pair_figures *f, unsigned char failed[BP_RULE_COUNT]) {
   const bp_household *hh = &kase->households[h];
   const bp_unit *unit = &kase->units[u];
   const bp_area *area = &kase->areas[unit->area];
@@ -185,6 +185,13 @@ int bp_check_pair(const bp_case *kase, const bp_derived *derived, int h, int u,
   return n_failed;
 }
 
+void bp_candidate_figures(const bp_case *kase, const bp_derived *derived,
+                          size_t i, bp_pair_figures *figures) {
+  const bp_candidate *c = &derived->candidates[i];
+  unsigned char failed[BP_RULE_COUNT];
+  bp_check_pair(kase, derived, c->household, c->unit, figures, failed);
+}
+
 static double cap_or_default(double cap, double fallback) {
   return isnan(cap) ? fallback : cap;
 }
@@ -265,7 +272,7 @@ static void check_place_locks(const bp_case *kase, const bp_derived *d,
     const bp_lock *l = &kase->locks[i];
     if (l->action != BP_LOCK_PLACE)
       continue;
-    bp_candidate f;
+    bp_pair_figures f;
     unsigned char failed[BP_RULE_COUNT];
     if (bp_check_pair(kase, d, l->household, l->unit, &f, failed) == 0)
       continue;
@@ -610,14 +617,15 @@ static void derive_candidates(const bp_case *kase, bp_derived *d) {
           d->candidates =
               bp_realloc(d->candidates, capacity * sizeof *d->candidates);
         }
-        /* Checked in place, and kept only when no rule fails. */
+        /* Kept only when no rule fails. */
+        bp_pair_figures f;
         unsigned char failed[BP_RULE_COUNT];
-        int n_failed = bp_check_pair(kase, d, (int)h, u,
-                                     &d->candidates[d->n_candidates], failed);
+        int n_failed = bp_check_pair(kase, d, (int)h, u, &f, failed);
         if (n_failed == 0 || (n_failed == 1 && failed[BP_RULE_LOCK]))
           d->eligible_ignoring_locks[h]++;
         if (n_failed == 0)
-          d->n_candidates++;
+          d->candidates[d->n_candidates++] =
+              (bp_candidate){(int)h, u, f.pair_cost};
       }
     }
   }
