@@ -363,6 +363,21 @@ static void screened_candidates_equal_all_pairs(void **state) {
         bp_pair_figures f;
         unsigned char failed[BP_RULE_COUNT];
         int n_failed = bp_check_pair(&k, &d, (int)h, (int)u, &f, failed);
+        /* The score and the locks against the case itself, not the sorted
+         * keys that bp_check_pair() searches. */
+        double score = 0.0;
+        for (size_t i = 0; i < k.n_scores; i++)
+          if (k.scores[i].household == (int)h &&
+              k.scores[i].area == k.units[u].area)
+            score = k.scores[i].score;
+        assert_true(same_double(f.score, score));
+        int lock_fails = 0;
+        for (size_t i = 0; i < k.n_locks; i++)
+          if (k.locks[i].household == (int)h)
+            lock_fails |= k.locks[i].action == BP_LOCK_FORBID
+                              ? k.locks[i].unit == (int)u
+                              : k.locks[i].unit != (int)u;
+        assert_int_equal(failed[BP_RULE_LOCK], lock_fails);
         if (n_failed == 0 || (n_failed == 1 && failed[BP_RULE_LOCK]))
           eligible++;
         if (n_failed > 0)
