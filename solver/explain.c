@@ -1526,29 +1526,31 @@ static void explain_no_candidates(const ctx *x, int h,
   bp_buffer_free(&miss);
 }
 
-/* The places in area a, in units that fit at least one member of group
- * g: all of them (*total) and those no other household took (*free_places).
- * counted is scratch, one byte per unit, left all zero. */
-static void group_places(const ctx *x, const bp_group *g, int a,
-                         unsigned char *counted, int *total,
+/* Per area a, the places in units there that fit at least one member of
+ * group g: all of them (total[a]) and those no other household took
+ * (free_places[a]); both arrays n_areas long and zero on entry.  One pass
+ * over the members' candidates, each unit counted once: looking area by
+ * area instead went over every member's candidates once per area (at XL,
+ * 980 areas x thousands of candidates, for every member of every group
+ * left unplaced). */
+static void group_places(const ctx *x, const bp_group *g, int *total,
                          int *free_places) {
   const bp_case *k = x->kase;
-  *total = *free_places = 0;
-  for (int pass = 0; pass < 2; pass++)
-    for (int m = 0; m < g->n_members; m++) {
-      size_t f0, nm = candidates_of(x->derived, g->members[m], &f0);
-      for (size_t i = f0; i < f0 + nm; i++) {
-        int u = x->derived->candidates[i].unit;
-        if (k->units[u].area != a || counted[u] == (pass == 0 ? 1 : 0))
-          continue;
-        counted[u] = pass == 0; /* the second pass clears the marks */
-        if (pass == 1)
-          continue;
-        int left = k->units[u].places - occupants(x->tally, u);
-        *total += k->units[u].places;
-        *free_places += left > 0 ? left : 0;
-      }
+  unsigned char *counted = bp_calloc(k->n_units + 1, 1);
+  for (int m = 0; m < g->n_members; m++) {
+    size_t f0, nm = candidates_of(x->derived, g->members[m], &f0);
+    for (size_t i = f0; i < f0 + nm; i++) {
+      int u = x->derived->candidates[i].unit;
+      if (counted[u])
+        continue;
+      counted[u] = 1;
+      int a = k->units[u].area;
+      int left = k->units[u].places - occupants(x->tally, u);
+      total[a] += k->units[u].places;
+      free_places[a] += left > 0 ? left : 0;
     }
+  }
+  free(counted);
 }
 
 /* Why group g could not live in area a, where every member has a unit that
@@ -1664,14 +1666,17 @@ static void explain_group(const ctx *x, int h, size_t best,
    * preferring enough places in all, then the most free places; else the
    * area where the most members have one. */
   int best_area = -1, n_full = 0, best_total = 0, best_free = 0;
-  unsigned char *counted = bp_calloc(k->n_units + 1, 1);
+  int *totals = bp_calloc(k->n_areas + 1, sizeof *totals);
+  int *frees = bp_calloc(k->n_areas + 1, sizeof *frees);
+  group_places(x, g, totals, frees);
   for (size_t a = 0; a < k->n_areas; a++) {
     if (members_with[a] == 0)
       continue;
     int total = 0, free_places = 0;
     if (members_with[a] == g->n_members) {
       n_full++;
-      group_places(x, g, (int)a, counted, &total, &free_places);
+      total = totals[a];
+      free_places = frees[a];
     }
     int better;
     if (best_area < 0 || members_with[a] != members_with[best_area])
@@ -1686,7 +1691,8 @@ static void explain_group(const ctx *x, int h, size_t best,
       best_free = free_places;
     }
   }
-  free(counted);
+  free(totals);
+  free(frees);
 
   bp_buffer b = {0};
   bp_buffer_printf(&b,
