@@ -249,13 +249,13 @@ typedef struct {
   double daycare; /**< the area's daycare; INFINITY when the area has none */
 } bp_unit_travel;
 
-/** One eligible (household, unit) pair: a column of the model.
- *
- *  There is one per eligible pair (109 million on the benchmark's XL case),
- *  so the layout is kept tight: the yes/no terms are bytes, grouped so that
- *  the struct has no padding but its 4 tail bytes (88 bytes on LP64).  The
- *  figures stay doubles: they are written out at full precision, so a
- *  narrower type would change the outputs. */
+/** The figures of one (household, unit) pair: the minutes to what the
+ *  rules care about and the pair's terms of the soft objective, as
+ *  bp_check_pair() works them out.  Only explanation, output and reports
+ *  need them, for the few pairs they name, so they are not stored per
+ *  candidate: bp_candidate_figures() works them out again on demand, with
+ *  the same function on the same inputs, hence the same doubles.  They
+ *  stay doubles: they are written out at full precision. */
 typedef struct {
   int household, unit;
   double minutes_language_school; /**< NAN where the rule does not apply */
@@ -272,6 +272,18 @@ typedef struct {
   unsigned char ties;         /**< 0/1: unit lies in the ties area */
   unsigned char partner;      /**< 0/1: unit lies in a partner area */
   unsigned char locked_place; /**< 0/1: a lock says: place here */
+} bp_pair_figures;
+
+/** One eligible (household, unit) pair: a column of the model.
+ *
+ *  There is one per eligible pair (109 million on the benchmark's XL case,
+ *  1.6 GiB at 16 bytes each), so it holds only what the model, the solver
+ *  and the heuristics read for every pair; the rest of the pair's figures
+ *  come from bp_candidate_figures() for the pairs that are written out.
+ *  pair_cost is exactly bp_pair_figures.pair_cost. */
+typedef struct {
+  int household, unit;
+  double pair_cost; /**< weighted sum of the pair's soft terms (to minimise) */
 } bp_candidate;
 
 typedef struct {
@@ -310,7 +322,16 @@ typedef struct {
  *  INFINITY where there is no path).  Returns the number of failed rules.
  *  Eligibility, explanation and the tests all use this one function. */
 int bp_check_pair(const bp_case *kase, const bp_derived *derived, int h, int u,
-                  bp_candidate *figures, unsigned char failed[BP_RULE_COUNT]);
+                  bp_pair_figures *figures, unsigned char failed[BP_RULE_COUNT]);
+/** The figures of candidate i (an index into derived->candidates), worked
+ *  out again by bp_check_pair(): the same doubles it gave when deriving. */
+void bp_candidate_figures(const bp_case *kase, const bp_derived *derived,
+                          size_t i, bp_pair_figures *figures);
+/** 1 when a `place` lock puts candidate i's household in its unit (C12). */
+static inline int bp_candidate_locked(const bp_derived *derived, size_t i) {
+  const bp_candidate *c = &derived->candidates[i];
+  return derived->locked_unit[c->household] == c->unit;
+}
 /** The rule's short name, as in proposals.json ("rooms_min", "rent", ...). */
 const char *bp_rule_name(bp_rule rule);
 
@@ -433,6 +454,12 @@ bp_status bp_load(const char *case_dir, const bp_load_options *options,
                   bp_run *run);
 bp_status bp_solve_and_explain(bp_run *run);
 void bp_run_free(bp_run *run);
+
+/** Seconds on a monotonic clock. */
+double bp_clock_seconds(void);
+/** With BOPLACE_TRACE=1, prints to stderr how long `stage` has taken since
+ *  `started` (a bp_clock_seconds() reading); otherwise does nothing. */
+void bp_trace_stage(const char *stage, double started);
 
 /** Asks a running bp_solve() to stop and keep the best proposal found so
  *  far.  Async-signal-safe: main.c calls it on SIGINT. */

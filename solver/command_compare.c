@@ -212,7 +212,9 @@ static void compute_figures(compare_run *r) {
       by_reason[run->explanation.households[h].code]++;
       continue;
     }
-    const bp_candidate *pair = &d->candidates[c];
+    bp_pair_figures figures;
+    bp_candidate_figures(k, d, (size_t)c, &figures);
+    const bp_pair_figures *pair = &figures;
     housed++;
     persons += bp_persons(&k->households[h]);
     transit += k->units[pair->unit].kind == BP_UNIT_TRANSIT;

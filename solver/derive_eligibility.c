@@ -55,56 +55,97 @@ static int compare_keys(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-/* The index of key in keys[0..n) (ascending), or n when absent.  bsearch()
- * with compare_keys gives the same answer; this one is inlined and free of
- * branches the processor could mispredict, since bp_check_pair() asks it
- * twice for every pair it checks.  The loop keeps the last key <= key
- * within [base, base + len). */
-static size_t find_key(const uint64_t *keys, size_t n, uint64_t key) {
-  if (n == 0)
+/* The first index i with keys[i] >= key in keys[0..n) (ascending), or n.
+ * Branch-free (the loop keeps the last key < key), since derive asks it
+ * for every household and bp_check_pair() for every pair it checks. */
+static size_t first_key_at_least(const uint64_t *keys, size_t n,
+                                 uint64_t key) {
+  if (n == 0 || keys[0] >= key)
     return 0;
-  const uint64_t *base = keys;
+  const uint64_t *base = keys; /* *base < key throughout */
   size_t len = n;
   while (len > 1) {
     size_t half = len / 2;
-    base = base[half] <= key ? base + half : base;
+    base = base[half] < key ? base + half : base;
     len -= half;
   }
-  return *base == key ? (size_t)(base - keys) : n;
+  return (size_t)(base - keys) + 1;
 }
 
-static int has_key(const uint64_t *keys, size_t n, uint64_t key) {
-  return n > 0 && find_key(keys, n, key) < n;
-}
+/* What the pairwise rules ask of one household whatever the unit.
+ * derive_candidates() works it out once per household and checks its
+ * units against it; bp_check_pair() works it out for its one pair.  The
+ * household's forbid locks and outside scores are its own stretch of the
+ * sorted key lists, so a pair looks only among those (keys are unique,
+ * so the stretch finds the very entry a search of the whole list would). */
+typedef struct {
+  int h;
+  const bp_household *hh;
+  int persons, rooms_needed, rooms_allowed, single_adult;
+  int locked_unit;           /* -1 = none */
+  const double *job_minutes; /* minutes_to_stop[job_stop], NULL = no job */
+  const uint64_t *forbidden; /* keys h * n_units + u */
+  size_t n_forbidden;
+  const uint64_t *score_keys; /* keys h * n_areas + a */
+  const double *score_values;
+  size_t n_scores;
+} pair_household;
 
-static double score_of(const bp_derived *d, uint64_t key) {
-  size_t at = find_key(d->score_keys, d->n_score_keys, key);
-  return at < d->n_score_keys ? d->score_values[at] : 0.0;
-}
-
-int bp_check_pair(const bp_case *kase, const bp_derived *derived, int h, int u,
-                  bp_candidate *f, unsigned char failed[BP_RULE_COUNT]) {
+static void pair_household_init(const bp_case *kase, const bp_derived *d,
+                                int h, pair_household *x) {
   const bp_household *hh = &kase->households[h];
+  x->h = h;
+  x->hh = hh;
+  x->persons = bp_persons(hh);
+  x->rooms_needed = bp_rooms_needed(hh, &kase->policy);
+  x->rooms_allowed = bp_rooms_allowed(hh, &kase->policy);
+  x->single_adult = bp_is_single_adult(hh);
+  x->locked_unit = d->locked_unit[h];
+  x->job_minutes = hh->job_stop >= 0 ? d->minutes_to_stop[hh->job_stop] : NULL;
+  uint64_t first = (uint64_t)h * kase->n_units, past = first + kase->n_units;
+  size_t lo = first_key_at_least(d->forbidden, d->n_forbidden, first);
+  size_t hi = first_key_at_least(d->forbidden, d->n_forbidden, past);
+  x->forbidden = d->forbidden + lo;
+  x->n_forbidden = hi - lo;
+  first = (uint64_t)h * kase->n_areas;
+  past = first + kase->n_areas;
+  lo = first_key_at_least(d->score_keys, d->n_score_keys, first);
+  hi = first_key_at_least(d->score_keys, d->n_score_keys, past);
+  x->score_keys = d->score_keys + lo;
+  x->score_values = d->score_values + lo;
+  x->n_scores = hi - lo;
+}
+
+/* bp_check_pair() for a household worked out beforehand: the rules and
+ * the figures, written once.  Inlined into derive_candidates(), where it
+ * runs for every eligible pair.  The build is ISO C (c_std=c17: no
+ * contraction of a * b + c into one rounding), so the inlined copy gives
+ * the very doubles the called one gives. */
+static inline int check_pair(const bp_case *kase, const bp_derived *derived,
+                             const pair_household *x, int u,
+                             bp_pair_figures *f,
+                             unsigned char failed[BP_RULE_COUNT]) {
+  const bp_household *hh = x->hh;
   const bp_unit *unit = &kase->units[u];
   const bp_area *area = &kase->areas[unit->area];
   const bp_policy *p = &kase->policy;
   const bp_unit_travel *t = &derived->unit_travel[u];
   memset(failed, 0, BP_RULE_COUNT);
   memset(f, 0, sizeof *f);
-  f->household = h;
+  f->household = x->h;
   f->unit = u;
 
-  int persons = bp_persons(hh);
+  int persons = x->persons;
   if (unit->max_persons > 0 && persons > unit->max_persons)
     failed[BP_RULE_PERSONS] = 1;
   if (unit->kind == BP_UNIT_SHARED) {
     /* A place in a shared unit is one room: the room rule does not apply. */
-    if (!bp_is_single_adult(hh))
+    if (!x->single_adult)
       failed[BP_RULE_SHARED_SINGLE] = 1;
   } else {
-    if (unit->rooms < bp_rooms_needed(hh, p))
+    if (unit->rooms < x->rooms_needed)
       failed[BP_RULE_ROOMS_MIN] = 1;
-    if (unit->rooms > bp_rooms_allowed(hh, p))
+    if (unit->rooms > x->rooms_allowed)
       failed[BP_RULE_ROOMS_MAX] = 1;
   }
   if (unit->rent > hh->max_rent + SLACK)
@@ -140,9 +181,8 @@ int bp_check_pair(const bp_case *kase, const bp_derived *derived, int h, int u,
         hh->children_0_5 > kase->daycares[area->daycare].free_seats)
       failed[BP_RULE_DAYCARE_PLACES] = 1;
   }
-  if (hh->job_stop >= 0) {
-    double m = unit->walk_minutes +
-               derived->minutes_to_stop[hh->job_stop][unit->stop];
+  if (x->job_minutes) {
+    double m = unit->walk_minutes + x->job_minutes[unit->stop];
     f->minutes_job = m;
     if (!(m <= p->max_minutes_job + SLACK))
       failed[BP_RULE_JOB] = 1;
@@ -159,12 +199,13 @@ int bp_check_pair(const bp_case *kase, const bp_derived *derived, int h, int u,
   if (unit->kind == BP_UNIT_TRANSIT && !p->allow_transit)
     failed[BP_RULE_TRANSIT] = 1;
 
-  uint64_t pair = (uint64_t)h * kase->n_units + (uint64_t)u;
-  if (has_key(derived->forbidden, derived->n_forbidden, pair))
+  uint64_t pair = (uint64_t)x->h * kase->n_units + (uint64_t)u;
+  size_t at = first_key_at_least(x->forbidden, x->n_forbidden, pair);
+  if (at < x->n_forbidden && x->forbidden[at] == pair)
     failed[BP_RULE_LOCK] = 1;
-  if (derived->locked_unit[h] >= 0 && derived->locked_unit[h] != u)
+  if (x->locked_unit >= 0 && x->locked_unit != u)
     failed[BP_RULE_LOCK] = 1;
-  f->locked_place = derived->locked_unit[h] == u;
+  f->locked_place = x->locked_unit == u;
 
   /* The pair's terms of the soft objective (formulation.md §6). */
   f->travel_hours = isfinite(minutes) ? minutes / 60.0 : INFINITY;
@@ -172,7 +213,11 @@ int bp_check_pair(const bp_case *kase, const bp_derived *derived, int h, int u,
   f->preferred = hh->preferred_area == unit->area;
   f->ties = hh->ties_area == unit->area;
   f->partner = area->partner != 0;
-  f->score = score_of(derived, (uint64_t)h * kase->n_areas + unit->area);
+  uint64_t area_key = (uint64_t)x->h * kase->n_areas + (uint64_t)unit->area;
+  at = first_key_at_least(x->score_keys, x->n_scores, area_key);
+  f->score = at < x->n_scores && x->score_keys[at] == area_key
+                 ? x->score_values[at]
+                 : 0.0;
   f->pair_cost = p->weights.travel * f->travel_hours +
                  p->weights.rent * f->rent_burden -
                  p->weights.preference * f->preferred -
@@ -183,6 +228,20 @@ int bp_check_pair(const bp_case *kase, const bp_derived *derived, int h, int u,
   for (int r = 0; r < BP_RULE_COUNT; r++)
     n_failed += failed[r];
   return n_failed;
+}
+
+int bp_check_pair(const bp_case *kase, const bp_derived *derived, int h, int u,
+                  bp_pair_figures *f, unsigned char failed[BP_RULE_COUNT]) {
+  pair_household x;
+  pair_household_init(kase, derived, h, &x);
+  return check_pair(kase, derived, &x, u, f, failed);
+}
+
+void bp_candidate_figures(const bp_case *kase, const bp_derived *derived,
+                          size_t i, bp_pair_figures *figures) {
+  const bp_candidate *c = &derived->candidates[i];
+  unsigned char failed[BP_RULE_COUNT];
+  bp_check_pair(kase, derived, c->household, c->unit, figures, failed);
 }
 
 static double cap_or_default(double cap, double fallback) {
@@ -265,7 +324,7 @@ static void check_place_locks(const bp_case *kase, const bp_derived *d,
     const bp_lock *l = &kase->locks[i];
     if (l->action != BP_LOCK_PLACE)
       continue;
-    bp_candidate f;
+    bp_pair_figures f;
     unsigned char failed[BP_RULE_COUNT];
     if (bp_check_pair(kase, d, l->household, l->unit, &f, failed) == 0)
       continue;
@@ -333,8 +392,9 @@ static void check_destinations(const bp_case *kase, const bp_derived *d,
 /* bp_check_pair() is the one definition of eligibility, but calling it on
  * all households x units is most of the time of a run (720 million pairs on
  * the benchmark's XL case, of which 15 % are eligible).  So the pairs are
- * first screened, and bp_check_pair() is called only on the survivors; its
- * answer alone decides what is stored and counted.
+ * first screened, and bp_check_pair()'s rules (check_pair(), with the
+ * household worked out once) run only on the survivors; their answer alone
+ * decides what is stored and counted.
  *
  * Why the screen never drops a pair that matters.  A pair is stored when
  * bp_check_pair() fails no rule, and counted in eligible_ignoring_locks when
@@ -588,7 +648,10 @@ static void screen_household(const bp_case *kase, const bp_derived *d,
  * same output, but no gain: at XL the loop spends more time in the kernel
  * faulting in the 9 GB candidate array than in bp_check_pair(), and those
  * faults got slower, not faster, with two threads (35 s -> 60 s wall on
- * the shared 2-core machine).  Worth trying again once the array is small. */
+ * the shared 2-core machine).  The array is now 16 bytes a pair (1.6 GiB
+ * at XL), and what the loop waits for is the units it reads (perf: the
+ * loads of kase->units[u] and unit_travel[u]); two threads have not been
+ * tried again since. */
 static void derive_candidates(const bp_case *kase, bp_derived *d) {
   screen sc;
   screen_build(kase, d, &sc);
@@ -602,6 +665,8 @@ static void derive_candidates(const bp_case *kase, bp_derived *d) {
   for (size_t h = 0; h < kase->n_households; h++) {
     d->first_candidate[h] = d->n_candidates;
     screen_household(kase, d, &sc, h, marks);
+    pair_household x;
+    pair_household_init(kase, d, (int)h, &x);
     for (size_t w = 0; w < sc.words; w++) {
       for (uint64_t bits = marks[w]; bits; bits &= bits - 1) {
         int u = (int)(w * 64 + (size_t)__builtin_ctzll(bits));
@@ -610,14 +675,16 @@ static void derive_candidates(const bp_case *kase, bp_derived *d) {
           d->candidates =
               bp_realloc(d->candidates, capacity * sizeof *d->candidates);
         }
-        /* Checked in place, and kept only when no rule fails. */
+        /* Kept only when no rule fails; of the figures, the list keeps
+         * pair_cost (bp_candidate_figures() works out the rest again). */
+        bp_pair_figures f;
         unsigned char failed[BP_RULE_COUNT];
-        int n_failed = bp_check_pair(kase, d, (int)h, u,
-                                     &d->candidates[d->n_candidates], failed);
+        int n_failed = check_pair(kase, d, &x, u, &f, failed);
         if (n_failed == 0 || (n_failed == 1 && failed[BP_RULE_LOCK]))
           d->eligible_ignoring_locks[h]++;
         if (n_failed == 0)
-          d->n_candidates++;
+          d->candidates[d->n_candidates++] =
+              (bp_candidate){(int)h, u, f.pair_cost};
       }
     }
   }

@@ -407,7 +407,7 @@ bp_alternative bp_explain_alternative(const bp_case *kase,
 size_t bp_explain_failed_rules(const bp_case *kase, const bp_derived *derived,
                                const bp_tally *t, int h, int u,
                                const char *names[BP_MAX_CHECKS]) {
-  bp_candidate f;
+  bp_pair_figures f;
   unsigned char failed[BP_RULE_COUNT];
   size_t n = 0;
   if (bp_check_pair(kase, derived, h, u, &f, failed) > 0) {
@@ -525,7 +525,8 @@ static void free_items(char **items, size_t n) {
 
 /* The trips that matter to the household, as "22 min to the language
  * school, 9 min to Kirkeby Skole".  Returns the number of trips. */
-static size_t travel_list(bp_buffer *b, const ctx *x, const bp_candidate *f) {
+static size_t travel_list(bp_buffer *b, const ctx *x,
+                          const bp_pair_figures *f) {
   const bp_unit *unit = &x->kase->units[f->unit];
   const bp_area *area = &x->kase->areas[unit->area];
   struct {
@@ -771,7 +772,7 @@ static void travel_failure(bp_buffer *b, const ctx *x, double m, double limit,
 /* "rent DKK 7,200 (max 6,500)", "58 min to the language school (limit
  * 45)", ... for rule r, failed by unit u for household h. */
 static void failure_phrase(bp_buffer *b, const ctx *x, int h, int u,
-                           bp_rule r, const bp_candidate *f) {
+                           bp_rule r, const bp_pair_figures *f) {
   const bp_case *k = x->kase;
   const bp_household *hh = &k->households[h];
   const bp_unit *unit = &k->units[u];
@@ -978,7 +979,7 @@ static void all_fail_phrase(bp_buffer *b, const ctx *x, int h, bp_rule r) {
  * (limit 45)". */
 static void miss_description(bp_buffer *b, const ctx *x, int h, int u,
                              const unsigned char failed[BP_RULE_COUNT],
-                             const bp_candidate *f) {
+                             const bp_pair_figures *f) {
   const bp_household *hh = &x->kase->households[h];
   const bp_unit *unit = &x->kase->units[u];
   unit_place(b, x, u);
@@ -1018,7 +1019,9 @@ static void miss_description(bp_buffer *b, const ctx *x, int h, int u,
 static char *placed_reason(const ctx *x, int h, size_t c) {
   const bp_case *k = x->kase;
   const bp_household *hh = &k->households[h];
-  const bp_candidate *f = &x->derived->candidates[c];
+  bp_pair_figures figures;
+  bp_candidate_figures(k, x->derived, c, &figures);
+  const bp_pair_figures *f = &figures;
   const bp_unit *unit = &k->units[f->unit];
   int a = unit->area;
   bp_buffer b = {0};
@@ -1136,7 +1139,8 @@ static void flag_term(term_lists *l, const ctx *x, int alt, int chosen,
 }
 
 static void cost_terms(term_lists *l, const ctx *x, int h,
-                       const bp_candidate *chosen, const bp_candidate *alt) {
+                       const bp_pair_figures *chosen,
+                       const bp_pair_figures *alt) {
   const bp_case *k = x->kase;
   const bp_household *hh = &k->households[h];
   const bp_policy *p = &k->policy;
@@ -1232,8 +1236,14 @@ static char *placed_alternative(const ctx *x, int h, size_t c, int *unit) {
     bp_buffer_append(&b, ".");
     return bp_buffer_take(&b);
   }
+  /* The figures of the two pairs only: the ranking above needed pair_cost
+   * alone, which the candidate list holds. */
+  bp_pair_figures chosen_figures, alt_figures;
+  bp_candidate_figures(x->kase, x->derived, c, &chosen_figures);
+  bp_candidate_figures(x->kase, x->derived, (size_t)alt.candidate,
+                       &alt_figures);
   term_lists l;
-  cost_terms(&l, x, h, chosen, &x->derived->candidates[alt.candidate]);
+  cost_terms(&l, x, h, &chosen_figures, &alt_figures);
   if (l.n_worse > 0) {
     say(&b, x, ", was not chosen: ", ", blev ikke valgt: ");
     join(&b, x, l.worse, l.n_worse);
@@ -1264,7 +1274,9 @@ static char *placed_alternative(const ctx *x, int h, size_t c, int *unit) {
  * 6,400; 22 min to the language school)." */
 static char *fits_sentence(const ctx *x, int h, size_t c, const char *en,
                            const char *dk) {
-  const bp_candidate *f = &x->derived->candidates[c];
+  bp_pair_figures figures;
+  bp_candidate_figures(x->kase, x->derived, c, &figures);
+  const bp_pair_figures *f = &figures;
   bp_buffer b = {0};
   say(&b, x, en, dk);
   unit_place(&b, x, f->unit);
@@ -1283,7 +1295,7 @@ static char *fits_sentence(const ctx *x, int h, size_t c, const char *en,
 /* How far unit u is from passing rule r, for ranking near misses that fail
  * the same one rule: lower is closer (cheaper, larger, nearer, ...). */
 static double closeness(const bp_case *k, bp_rule r, int u,
-                        const bp_candidate *f) {
+                        const bp_pair_figures *f) {
   const bp_unit *unit = &k->units[u];
   const bp_area *area = &k->areas[unit->area];
   switch (r) {
@@ -1319,10 +1331,10 @@ static void explain_no_candidates(const ctx *x, int h,
   int best = -1, best_n = INT_MAX, n_locked = 0;
   int locked_ids[5];
   unsigned char best_failed[BP_RULE_COUNT] = {0};
-  bp_candidate best_f;
+  bp_pair_figures best_f;
   memset(&best_f, 0, sizeof best_f);
   for (size_t u = 0; u < k->n_units; u++) {
-    bp_candidate f;
+    bp_pair_figures f;
     unsigned char failed[BP_RULE_COUNT];
     int n = bp_check_pair(k, x->derived, h, (int)u, &f, failed);
     int single = -1;
@@ -1362,7 +1374,7 @@ static void explain_no_candidates(const ctx *x, int h,
   if (lock) {
     if (x->derived->locked_unit && x->derived->locked_unit[h] >= 0) {
       int lu = x->derived->locked_unit[h];
-      bp_candidate f;
+      bp_pair_figures f;
       unsigned char failed[BP_RULE_COUNT];
       bp_check_pair(k, x->derived, h, lu, &f, failed);
       bp_buffer_printf(&b,
@@ -1514,29 +1526,31 @@ static void explain_no_candidates(const ctx *x, int h,
   bp_buffer_free(&miss);
 }
 
-/* The places in area a, in units that fit at least one member of group
- * g: all of them (*total) and those no other household took (*free_places).
- * counted is scratch, one byte per unit, left all zero. */
-static void group_places(const ctx *x, const bp_group *g, int a,
-                         unsigned char *counted, int *total,
+/* Per area a, the places in units there that fit at least one member of
+ * group g: all of them (total[a]) and those no other household took
+ * (free_places[a]); both arrays n_areas long and zero on entry.  One pass
+ * over the members' candidates, each unit counted once: looking area by
+ * area instead went over every member's candidates once per area (at XL,
+ * 980 areas x thousands of candidates, for every member of every group
+ * left unplaced). */
+static void group_places(const ctx *x, const bp_group *g, int *total,
                          int *free_places) {
   const bp_case *k = x->kase;
-  *total = *free_places = 0;
-  for (int pass = 0; pass < 2; pass++)
-    for (int m = 0; m < g->n_members; m++) {
-      size_t f0, nm = candidates_of(x->derived, g->members[m], &f0);
-      for (size_t i = f0; i < f0 + nm; i++) {
-        int u = x->derived->candidates[i].unit;
-        if (k->units[u].area != a || counted[u] == (pass == 0 ? 1 : 0))
-          continue;
-        counted[u] = pass == 0; /* the second pass clears the marks */
-        if (pass == 1)
-          continue;
-        int left = k->units[u].places - occupants(x->tally, u);
-        *total += k->units[u].places;
-        *free_places += left > 0 ? left : 0;
-      }
+  unsigned char *counted = bp_calloc(k->n_units + 1, 1);
+  for (int m = 0; m < g->n_members; m++) {
+    size_t f0, nm = candidates_of(x->derived, g->members[m], &f0);
+    for (size_t i = f0; i < f0 + nm; i++) {
+      int u = x->derived->candidates[i].unit;
+      if (counted[u])
+        continue;
+      counted[u] = 1;
+      int a = k->units[u].area;
+      int left = k->units[u].places - occupants(x->tally, u);
+      total[a] += k->units[u].places;
+      free_places[a] += left > 0 ? left : 0;
     }
+  }
+  free(counted);
 }
 
 /* Why group g could not live in area a, where every member has a unit that
@@ -1652,14 +1666,17 @@ static void explain_group(const ctx *x, int h, size_t best,
    * preferring enough places in all, then the most free places; else the
    * area where the most members have one. */
   int best_area = -1, n_full = 0, best_total = 0, best_free = 0;
-  unsigned char *counted = bp_calloc(k->n_units + 1, 1);
+  int *totals = bp_calloc(k->n_areas + 1, sizeof *totals);
+  int *frees = bp_calloc(k->n_areas + 1, sizeof *frees);
+  group_places(x, g, totals, frees);
   for (size_t a = 0; a < k->n_areas; a++) {
     if (members_with[a] == 0)
       continue;
     int total = 0, free_places = 0;
     if (members_with[a] == g->n_members) {
       n_full++;
-      group_places(x, g, (int)a, counted, &total, &free_places);
+      total = totals[a];
+      free_places = frees[a];
     }
     int better;
     if (best_area < 0 || members_with[a] != members_with[best_area])
@@ -1674,7 +1691,8 @@ static void explain_group(const ctx *x, int h, size_t best,
       best_free = free_places;
     }
   }
-  free(counted);
+  free(totals);
+  free(frees);
 
   bp_buffer b = {0};
   bp_buffer_printf(&b,
@@ -1787,7 +1805,7 @@ static void explain_unplaced(const ctx *x, int h, bp_household_explanation *e) {
       size_t tf, tn = candidates_of(x->derived, taker, &tf);
       bp_buffer_printf(&b, da(x) ? ", gik til husstand %s" : ", went to household %s",
                        th->id);
-      if (tc >= 0 && x->derived->candidates[tc].locked_place)
+      if (tc >= 0 && bp_candidate_locked(x->derived, (size_t)tc))
         say(&b, x, ", which the coordinator locked there",
             ", som koordinatoren har låst dertil");
       else if (th->waiting_days > hh->waiting_days)
@@ -1943,7 +1961,7 @@ size_t bp_explain_checks(const bp_case *k, const bp_derived *derived,
   int a = unit->area;
   const bp_area *area = &k->areas[a];
   const bp_policy *p = &k->policy;
-  bp_candidate f;
+  bp_pair_figures f;
   unsigned char failed[BP_RULE_COUNT];
   bp_check_pair(k, derived, h, u, &f, failed);
   int persons = bp_persons(hh);
@@ -2151,8 +2169,8 @@ size_t bp_explain_checks(const bp_case *k, const bp_derived *derived,
       break;
     }
     case BP_RULE_LOCK:
-      set_bool(&ch->value, &ch->value_kind, cand->locked_place);
-      if (cand->locked_place)
+      set_bool(&ch->value, &ch->value_kind, f.locked_place);
+      if (f.locked_place)
         say(&b, x, "placed here by the coordinator's lock",
             "koordinatoren har låst husstanden til denne bolig");
       else

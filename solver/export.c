@@ -200,7 +200,7 @@ static char *mathprog_data(const bp_case *kase, const bp_derived *d) {
   }
   bp_buffer_append(&b, ";\nparam placelock :=");
   for (size_t i = 0; i < d->n_candidates; i++) {
-    if (!d->candidates[i].locked_place)
+    if (!bp_candidate_locked(d, i))
       continue;
     bp_buffer_append(&b, " ");
     symbol(&b, kase->households[d->candidates[i].household].id);

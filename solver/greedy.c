@@ -469,7 +469,9 @@ static void fill_figures(const greedy *g, bp_solution *s) {
     s->candidate_of_household[h] = i;
     if (i < 0)
       continue;
-    const bp_candidate *c = &d->candidates[i];
+    bp_pair_figures figures;
+    bp_candidate_figures(k, d, (size_t)i, &figures);
+    const bp_pair_figures *c = &figures;
     s->housed++;
     s->housed_persons += bp_persons(&k->households[h]);
     housed += 1;

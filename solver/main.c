@@ -358,8 +358,11 @@ static int command_run(const options *o) {
   if (status == BP_OK)
     status = o->greedy ? bp_greedy_and_explain(&run)
                        : bp_solve_and_explain(&run);
-  if (status == BP_OK)
+  if (status == BP_OK) {
+    double started = bp_clock_seconds();
     status = bp_write_outputs(&run, o->out_dir, &run.diagnostics);
+    bp_trace_stage("write", started);
+  }
   print_diagnostics(&run, status);
   if (status == BP_OK)
     print_summary(&run, o->out_dir, o->greedy);

@@ -427,7 +427,7 @@ void bp_model_build_restricted(const bp_case *kase, const bp_derived *d,
   size_t *list = bp_alloc((nc + 1) * sizeof *list);
   size_t n_list = 0;
   for (size_t i = 0; i < nc; i++)
-    if (!active || active[i] || d->candidates[i].locked_place)
+    if (!active || active[i] || bp_candidate_locked(d, i))
       list[n_list++] = i;
   m->with_names = with_names;
   bp_model_add_candidates(m, list, n_list);
@@ -650,7 +650,7 @@ size_t bp_model_add_candidates(bp_model *m, const size_t *list, size_t n) {
     int group_row = slot >= 0 ? m->member_area_row[(size_t)slot * m->kase->n_areas +
                                                    (size_t)a]
                               : 0;
-    if (group_row == BP_NO_ROW && !c->locked_place)
+    if (group_row == BP_NO_ROW && !bp_candidate_locked(m->derived, i))
       continue; /* can never be chosen: no column */
     if (slot >= 0 && group_row == 0)
       make_group_area(m, hh->group, a);
@@ -661,7 +661,7 @@ size_t bp_model_add_candidates(bp_model *m, const size_t *list, size_t n) {
       make_district(m, c->household, 1, area->daycare);
     int len = candidate_column(m, i, ind, val, &never);
     if (never) {
-      if (!c->locked_place)
+      if (!bp_candidate_locked(m->derived, i))
         continue; /* can never be chosen: no column */
       /* A lock holds at 1 what the group rule holds at 0: say so with a
        * row, so the model is infeasible and the lock is reported, instead
@@ -678,7 +678,7 @@ size_t bp_model_add_candidates(bp_model *m, const size_t *list, size_t n) {
     }
     int col = glp_add_cols(m->problem, 1);
     glp_set_col_kind(m->problem, col, GLP_BV);
-    if (c->locked_place)
+    if (bp_candidate_locked(m->derived, i))
       glp_set_col_bnds(m->problem, col, GLP_FX, 1.0, 1.0); /* (C12) */
     if (m->with_names) {
       snprintf(name, sizeof name, "x[%s,%s]", m->kase->households[c->household].id,

@@ -4,42 +4,77 @@
  *        every command that runs a case (run, compare, the benchmark), so
  *        that none of them can run the stages differently.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "boplace.h"
 #include "ledger.h"
 #include "greedy.h"
 
+double bp_clock_seconds(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* BOPLACE_TRACE=1 (README, "Large cases"): how long each stage took, so a
+ * slow run shows where its time goes.  Nothing else changes. */
+void bp_trace_stage(const char *stage, double started) {
+  const char *trace = getenv("BOPLACE_TRACE");
+  if (trace && *trace && strcmp(trace, "0") != 0)
+    fprintf(stderr, "boplace: stage %s: %.2f s\n", stage,
+            bp_clock_seconds() - started);
+}
+
 bp_status bp_load(const char *case_dir, const bp_load_options *options,
                   bp_run *run) {
   memset(run, 0, sizeof *run);
+  double started = bp_clock_seconds();
   bp_status status = bp_read_case(case_dir, options ? options->policy : NULL,
                                   &run->kase, &run->diagnostics);
   if (status == BP_OK) /* CASE_DIR/history.csv: accepted placements (ledger.h) */
     status = bp_apply_ledger(&run->kase, &run->diagnostics);
+  bp_trace_stage("read", started);
   if (status != BP_OK)
     return status;
   if (options && options->language >= 0)
     run->kase.policy.language = (bp_language)options->language;
   if (options && options->time_limit_s > 0)
     run->kase.policy.time_limit_s = options->time_limit_s;
-  return bp_derive(&run->kase, &run->derived, &run->diagnostics);
+  started = bp_clock_seconds();
+  status = bp_derive(&run->kase, &run->derived, &run->diagnostics);
+  bp_trace_stage("derive", started);
+  return status;
+}
+
+static bp_status explain(bp_run *run) {
+  double started = bp_clock_seconds();
+  bp_status status = bp_explain(&run->kase, &run->derived, &run->solution,
+                                &run->explanation, &run->diagnostics);
+  bp_trace_stage("explain", started);
+  return status;
 }
 
 bp_status bp_solve_and_explain(bp_run *run) {
-  BP_CALL(bp_solve(&run->kase, &run->derived, &run->solution,
-                   &run->diagnostics));
-  return bp_explain(&run->kase, &run->derived, &run->solution,
-                    &run->explanation, &run->diagnostics);
+  double started = bp_clock_seconds();
+  bp_status status = bp_solve(&run->kase, &run->derived, &run->solution,
+                              &run->diagnostics);
+  bp_trace_stage("solve", started);
+  BP_CALL(status);
+  return explain(run);
 }
 
 /* `boplace run --method greedy`: the hand method instead of the optimizer,
  * explained and written like any proposal. */
 bp_status bp_greedy_and_explain(bp_run *run) {
-  BP_CALL(bp_greedy(&run->kase, &run->derived, &run->solution,
-                    &run->diagnostics));
-  return bp_explain(&run->kase, &run->derived, &run->solution,
-                    &run->explanation, &run->diagnostics);
+  double started = bp_clock_seconds();
+  bp_status status = bp_greedy(&run->kase, &run->derived, &run->solution,
+                               &run->diagnostics);
+  bp_trace_stage("greedy", started);
+  BP_CALL(status);
+  return explain(run);
 }
 
 void bp_run_free(bp_run *run) {

@@ -62,7 +62,7 @@ static int within(double minutes, double limit) {
   return isnan(minutes) || minutes <= limit + 1e-9;
 }
 
-int bp_index_within_limits(const bp_candidate *c, const bp_policy *p) {
+int bp_index_within_limits(const bp_pair_figures *c, const bp_policy *p) {
   return within(c->minutes_language_school, p->max_minutes_language_school) &&
          within(c->minutes_school, p->max_minutes_school) &&
          within(c->minutes_daycare, p->max_minutes_daycare) &&
@@ -129,8 +129,9 @@ void bp_spread_indices_of_run(const bp_run *run, const bp_tally *tally,
     if (c < 0)
       continue;
     x->housed++;
-    x->housed_within_limits +=
-        bp_index_within_limits(&d->candidates[c], &k->policy);
+    bp_pair_figures f;
+    bp_candidate_figures(k, d, (size_t)c, &f);
+    x->housed_within_limits += bp_index_within_limits(&f, &k->policy);
   }
   x->within_limits_share = bp_share(x->housed_within_limits, x->housed);
   x->housed_share = bp_share(x->housed, x->households);

@@ -42,7 +42,8 @@ long bp_index_largest(size_t n, const double *share);
 
 /** Whether a proposal keeps every travel limit of the policy that applies
  *  to it (a NAN minute means the rule does not apply). */
-int bp_index_within_limits(const bp_candidate *pair, const bp_policy *policy);
+int bp_index_within_limits(const bp_pair_figures *pair,
+                           const bp_policy *policy);
 
 typedef struct {
   double dissimilarity_before; /**< D with today's counts */

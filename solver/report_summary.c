@@ -290,7 +290,9 @@ bp_status bp_report_of_run(const bp_run *run, bp_report *r,
       }
       continue;
     }
-    const bp_candidate *f = &d->candidates[c];
+    bp_pair_figures figures;
+    bp_candidate_figures(k, d, (size_t)c, &figures);
+    const bp_pair_figures *f = &figures;
     const bp_unit *unit = &k->units[f->unit];
     bp_report_proposal *x = &r->proposals[r->n_proposals++];
     x->household_id = bp_strdup(hh->id);

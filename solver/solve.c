@@ -658,7 +658,9 @@ static void soft_terms(const bp_model *m, const double *x, bp_solution *s) {
     size_t i = m->x_candidate[k];
     if (x[m->col_of_candidate[i]] < 0.5)
       continue;
-    const bp_candidate *c = &m->derived->candidates[i];
+    bp_pair_figures figures;
+    bp_candidate_figures(kase, m->derived, i, &figures);
+    const bp_pair_figures *c = &figures;
     s->soft_travel += p->weights.travel * c->travel_hours;
     s->soft_rent += p->weights.rent * c->rent_burden;
     s->soft_preference -= p->weights.preference * c->preferred;
@@ -710,7 +712,7 @@ static void explain_conflicting_locks(const bp_case *kase, bp_model *m,
   /* Locked candidates always have a column (bp_model_build_restricted). */
   int *in_conflict = bp_calloc(d->n_candidates + 1, sizeof *in_conflict);
   for (size_t i = 0; i < d->n_candidates; i++) {
-    if (!d->candidates[i].locked_place)
+    if (!bp_candidate_locked(d, i))
       continue;
     int col = m->col_of_candidate[i];
     glp_set_col_bnds(m->problem, col, GLP_DB, 0.0, 1.0);

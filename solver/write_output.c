@@ -122,8 +122,10 @@ static void proposal_fields(const bp_run *run, const bp_tally *tally, int h,
                             char *fields[P_COUNT]) {
   const bp_case *k = &run->kase;
   const bp_household *hh = &k->households[h];
-  const bp_candidate *f =
-      &run->derived.candidates[bp_placed_candidate(&run->solution, h)];
+  bp_pair_figures figures;
+  bp_candidate_figures(k, &run->derived,
+                       (size_t)bp_placed_candidate(&run->solution, h), &figures);
+  const bp_pair_figures *f = &figures;
   const bp_unit *unit = &k->units[f->unit];
   const bp_area *area = &k->areas[unit->area];
   const bp_household_explanation *e = &run->explanation.households[h];
@@ -365,7 +367,9 @@ static cJSON *json_proposal(const bp_run *run, const bp_tally *tally, int h,
   const bp_derived *d = &run->derived;
   const bp_household *hh = &k->households[h];
   size_t c = (size_t)bp_placed_candidate(&run->solution, h);
-  const bp_candidate *f = &d->candidates[c];
+  bp_pair_figures figures;
+  bp_candidate_figures(k, d, c, &figures);
+  const bp_pair_figures *f = &figures;
   const bp_unit *unit = &k->units[f->unit];
   int a = unit->area;
   const bp_area *area = &k->areas[a];
@@ -441,7 +445,9 @@ static cJSON *json_proposal(const bp_run *run, const bp_tally *tally, int h,
   else
     cJSON_AddNullToObject(ja, "blocked_by");
   if (alt.unit >= 0) {
-    const bp_candidate *fa = &d->candidates[alt.candidate];
+    bp_pair_figures fa_figures;
+    bp_candidate_figures(k, d, (size_t)alt.candidate, &fa_figures);
+    const bp_pair_figures *fa = &fa_figures;
     cJSON_AddStringToObject(ja, "area_id", k->areas[k->units[alt.unit].area].id);
     cJSON_AddNumberToObject(ja, "rent", k->units[alt.unit].rent);
     bp_json_add_number(ja, "pair_cost", fa->pair_cost);

@@ -73,7 +73,7 @@ static void spread_penalty_is_convex_and_prefers_spreading(void **state) {
 
 static int fails(const bp_case *k, const bp_derived *d, int h, int u,
                  bp_rule rule) {
-  bp_candidate f;
+  bp_pair_figures f;
   unsigned char failed[BP_RULE_COUNT];
   bp_check_pair(k, d, h, u, &f, failed);
   return failed[rule];
@@ -118,7 +118,7 @@ static void pairwise_rules(void **state) {
   assert_true(fails(&k, &d, 0, 5, BP_RULE_LANGUAGE_SCHOOL));
 
   /* Minutes: walk + path; only the trips that apply are filled in. */
-  bp_candidate f;
+  bp_pair_figures f;
   unsigned char failed[BP_RULE_COUNT];
   bp_check_pair(&k, &d, 0, 0, &f, failed);
   assert_float_equal(f.minutes_language_school, 4.0, 1e-12);
@@ -168,7 +168,7 @@ static void locks_forbid_and_place(void **state) {
   /* H01: locked into U01, so U00 is not a candidate. */
   assert_int_equal(d.first_candidate[2] - d.first_candidate[1], 1);
   assert_int_equal(d.candidates[d.first_candidate[1]].unit, 1);
-  assert_true(d.candidates[d.first_candidate[1]].locked_place);
+  assert_true(bp_candidate_locked(&d, d.first_candidate[1]));
   bp_derived_free(&d);
   bp_diagnostics_free(&diag);
   bp_case_free(&k);
@@ -211,7 +211,7 @@ static int same_double(double a, double b) {
   return memcmp(&a, &b, sizeof a) == 0;
 }
 
-static int same_candidate(const bp_candidate *x, const bp_candidate *y) {
+static int same_figures(const bp_pair_figures *x, const bp_pair_figures *y) {
   return x->household == y->household && x->unit == y->unit &&
          same_double(x->minutes_language_school, y->minutes_language_school) &&
          same_double(x->minutes_school, y->minutes_school) &&
@@ -352,21 +352,46 @@ static void screened_candidates_equal_all_pairs(void **state) {
       bp_case_free(&k);
       continue;
     }
-    /* The plain loop: every pair through bp_check_pair(). */
+    /* The plain loop: every pair through bp_check_pair().  The list holds
+     * each eligible pair with its pair_cost to the bit, and the figures
+     * worked out again for a candidate are the very ones of the loop. */
     size_t n = 0;
     for (size_t h = 0; h < k.n_households; h++) {
       assert_int_equal(d.first_candidate[h], n);
       int eligible = 0;
       for (size_t u = 0; u < k.n_units; u++) {
-        bp_candidate f;
+        bp_pair_figures f;
         unsigned char failed[BP_RULE_COUNT];
         int n_failed = bp_check_pair(&k, &d, (int)h, (int)u, &f, failed);
+        /* The score and the locks against the case itself, not the sorted
+         * keys that bp_check_pair() searches. */
+        double score = 0.0;
+        for (size_t i = 0; i < k.n_scores; i++)
+          if (k.scores[i].household == (int)h &&
+              k.scores[i].area == k.units[u].area)
+            score = k.scores[i].score;
+        assert_true(same_double(f.score, score));
+        int lock_fails = 0;
+        for (size_t i = 0; i < k.n_locks; i++)
+          if (k.locks[i].household == (int)h)
+            lock_fails |= k.locks[i].action == BP_LOCK_FORBID
+                              ? k.locks[i].unit == (int)u
+                              : k.locks[i].unit != (int)u;
+        assert_int_equal(failed[BP_RULE_LOCK], lock_fails);
         if (n_failed == 0 || (n_failed == 1 && failed[BP_RULE_LOCK]))
           eligible++;
         if (n_failed > 0)
           continue;
         assert_true(n < d.n_candidates);
-        assert_true(same_candidate(&d.candidates[n], &f));
+        const bp_candidate *c = &d.candidates[n];
+        assert_int_equal(c->household, (int)h);
+        assert_int_equal(c->unit, (int)u);
+        assert_true(same_double(c->pair_cost, f.pair_cost));
+        assert_int_equal(bp_candidate_locked(&d, n), f.locked_place);
+        bp_pair_figures again;
+        memset(&again, 0xa5, sizeof again); /* nothing left from before */
+        bp_candidate_figures(&k, &d, n, &again);
+        assert_true(same_figures(&again, &f));
         n++;
       }
       assert_int_equal(d.eligible_ignoring_locks[h], eligible);

@@ -240,13 +240,14 @@ static void derive(const bp_case *k, bp_derived *d) {
   for (size_t h = 0; h < k->n_households; h++) {
     d->first_candidate[h] = d->n_candidates;
     for (size_t u = 0; u < k->n_units; u++) {
-      bp_candidate f;
+      bp_pair_figures f;
       unsigned char failed[BP_RULE_COUNT];
       int n = bp_check_pair(k, d, (int)h, (int)u, &f, failed);
       if (n == 0 || (n == 1 && failed[BP_RULE_LOCK]))
         d->eligible_ignoring_locks[h]++;
       if (n == 0)
-        d->candidates[d->n_candidates++] = f;
+        d->candidates[d->n_candidates++] =
+            (bp_candidate){(int)h, (int)u, f.pair_cost};
     }
   }
   d->first_candidate[k->n_households] = d->n_candidates;

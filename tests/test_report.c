@@ -91,7 +91,7 @@ static void within_travel_limits(void **state) {
   p.max_minutes_daycare = 30;
   p.max_minutes_job = 60;
   p.max_minutes_health = 60;
-  bp_candidate c;
+  bp_pair_figures c;
   memset(&c, 0, sizeof c);
   c.minutes_language_school = 60.0; /* the limits are inclusive */
   c.minutes_school = NAN;           /* does not apply */
