@@ -140,11 +140,12 @@ void bp_pools_build(const bp_case *kase, const bp_derived *d, bp_pools *out) {
   pd->score_values = NULL;
   pd->n_score_keys = 0;
   pd->first_candidate = bp_alloc((nh + 1) * sizeof *pd->first_candidate);
+  /* A place lock puts its household in the locked unit's pool: the
+   * pool pair there is the locked one (the real one is its only pair). */
   pd->locked_unit = bp_alloc((nh + 1) * sizeof *pd->locked_unit);
   size_t capacity = nh + 16, n = 0;
   pd->candidates = bp_alloc(capacity * sizeof *pd->candidates);
   double *cheapest = bp_alloc((out->n_pools + 1) * sizeof *cheapest);
-  int *locked = bp_alloc((out->n_pools + 1) * sizeof *locked);
   unsigned char *seen = bp_calloc(out->n_pools + 1, 1);
   for (size_t h = 0; h < nh; h++) {
     pd->first_candidate[h] = n;
@@ -156,9 +157,6 @@ void bp_pools_build(const bp_case *kase, const bp_derived *d, bp_pools *out) {
       int p = bp_pools_of_unit(kase, c->unit);
       if (!seen[p] || c->pair_cost < cheapest[p])
         cheapest[p] = c->pair_cost;
-      if (!seen[p])
-        locked[p] = 0;
-      locked[p] |= c->locked_place;
       seen[p] = 1;
     }
     /* Pools in ascending order: a household has few, so scanning all of
@@ -176,7 +174,6 @@ void bp_pools_build(const bp_case *kase, const bp_derived *d, bp_pools *out) {
       c->household = (int)h;
       c->unit = (int)p;
       c->pair_cost = cheapest[p];
-      c->locked_place = (unsigned char)locked[p];
     }
   }
   pd->first_candidate[nh] = n;
@@ -190,7 +187,6 @@ void bp_pools_build(const bp_case *kase, const bp_derived *d, bp_pools *out) {
   for (size_t i = 0; i < n; i++)
     out->pool_pairs[out->pool_first[pd->candidates[i].unit + 1]++] = i;
   free(cheapest);
-  free(locked);
   free(seen);
 }
 
