@@ -402,6 +402,10 @@ typedef struct {
   bp_solution solution;
   bp_explanation explanation;
   bp_diagnostics diagnostics;
+  /** When bp_load began (CLOCK_MONOTONIC, seconds): the time limit covers
+   *  the run from there (bp_solve_and_explain).  0 = not timed, the solver
+   *  gets the whole limit (compare loads every case before solving any). */
+  double started;
 } bp_run;
 
 /* Derived figures used by several stages. */
@@ -435,6 +439,11 @@ bp_status bp_derive(const bp_case *kase, bp_derived *derived,
                     bp_diagnostics *diag);
 bp_status bp_solve(const bp_case *kase, const bp_derived *derived,
                    bp_solution *solution, bp_diagnostics *diag);
+/** bp_solve with the solver's time given in seconds instead of the policy's
+ *  time_limit_s (bp_solve_and_explain: what the run has left). */
+bp_status bp_solve_within(const bp_case *kase, const bp_derived *derived,
+                          bp_solution *solution, bp_diagnostics *diag,
+                          double seconds);
 bp_status bp_explain(const bp_case *kase, const bp_derived *derived,
                      const bp_solution *solution, bp_explanation *explanation,
                      bp_diagnostics *diag);

@@ -11,8 +11,9 @@
  * Each tier starts from the previous tier's solution, which satisfies the
  * new constraint by construction; GLPK receives it through the heuristic
  * callback.  That is why the GLPK presolver is off: the callback must see
- * the original columns.  The time limit is for the whole run; a tier that
- * hits it keeps the best solution found and reports its gap.
+ * the original columns.  The time given is for all the tiers together
+ * (bp_solve_and_explain gives what the run has left); a tier that hits it
+ * keeps the best solution found and reports its gap.
  */
 #include <math.h>
 #include <signal.h>
@@ -1146,9 +1147,14 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
 
 bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
                    bp_diagnostics *diag) {
+  return bp_solve_within(kase, d, s, diag, kase->policy.time_limit_s);
+}
+
+bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
+                          bp_solution *s, bp_diagnostics *diag, double seconds) {
   memset(s, 0, sizeof *s);
   double started = now_seconds();
-  double deadline = started + kase->policy.time_limit_s;
+  double deadline = started + seconds;
   size_t nh = kase->n_households;
   s->candidate_of_household = bp_alloc((nh + 1) * sizeof *s->candidate_of_household);
   int *chosen = s->candidate_of_household;
@@ -1168,7 +1174,7 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
    * to the LP bound, where no branching is needed at all.  A tenth of the
    * time, at most two seconds: the tiers need the rest. */
   if (have_start) {
-    double budget = fmin(2.0, 0.1 * kase->policy.time_limit_s);
+    double budget = fmin(2.0, 0.1 * seconds);
     int moves = bp_improve(kase, d, chosen, now_seconds() + budget);
     if (trace)
       fprintf(stderr, "boplace: local search: %d improving moves, %.2f s\n", moves,
