@@ -117,10 +117,10 @@ static void pair_household_init(const bp_case *kase, const bp_derived *d,
 }
 
 /* bp_check_pair() for a household worked out beforehand: the rules and
- * the figures, written once.  Inlined into derive_candidates(), where it
- * runs for every eligible pair.  The build is ISO C (c_std=c17: no
- * contraction of a * b + c into one rounding), so the inlined copy gives
- * the very doubles the called one gives. */
+ * the figures, written once.  derive_candidates() calls it for every pair
+ * the screen passes.  Should the compiler inline a copy, the doubles stay
+ * the same: the build is ISO C (c_std=c17), so no a * b + c is contracted
+ * into one rounding in one copy and not in another. */
 static inline int check_pair(const bp_case *kase, const bp_derived *derived,
                              const pair_household *x, int u,
                              bp_pair_figures *f,
