@@ -611,3 +611,25 @@ void bp_hall_cuts_free(bp_hall_cut *cuts, size_t n) {
     free(cuts[i].pairs);
   free(cuts);
 }
+
+void bp_pools_add_cuts(bp_model *pm, const bp_hall_cut *cuts, size_t n) { /* (C16) */
+  for (size_t c = 0; c < n; c++) {
+    int *ind = bp_alloc((cuts[c].n + 1) * sizeof *ind);
+    double *val = bp_alloc((cuts[c].n + 1) * sizeof *val);
+    int len = 0;
+    /* A pair without a column yet is left out: the row then bounds fewer
+     * pairs, which is weaker and still holds (x >= 0). */
+    for (size_t k = 0; k < cuts[c].n; k++) {
+      int col = pm->col_of_candidate[cuts[c].pairs[k]];
+      if (col) {
+        ind[++len] = col;
+        val[len] = 1.0;
+      }
+    }
+    int row = glp_add_rows(pm->problem, 1);
+    glp_set_row_bnds(pm->problem, row, GLP_UP, 0.0, (double)cuts[c].room);
+    glp_set_mat_row(pm->problem, row, len, ind, val);
+    free(ind);
+    free(val);
+  }
+}

@@ -19,7 +19,7 @@
 #ifndef BOPLACE_POOLS_H
 #define BOPLACE_POOLS_H
 
-#include "boplace.h"
+#include "model.h"
 
 typedef struct {
   /** The case with its units replaced by the pools (2 per area: index
@@ -79,5 +79,8 @@ size_t bp_pools_separate(const bp_pools *pools, const bp_case *kase,
                          const bp_derived *d, const size_t *pairs,
                          const double *values, size_t n, bp_hall_cut **cuts);
 void bp_hall_cuts_free(bp_hall_cut *cuts, size_t n);
+/** Adds the cuts to a model built on the pool case as rows (C16): the
+ *  listed pairs' x sum to at most room. */
+void bp_pools_add_cuts(bp_model *pool_model, const bp_hall_cut *cuts, size_t n);
 
 #endif

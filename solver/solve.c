@@ -905,40 +905,19 @@ static int keeps_every_row(bp_model *m, const int *chosen, int trace) {
 
 /* What the pool model proved about tiers 1-3 of the full model. */
 typedef struct {
-  /** The real pairs in the pools the last pool proposal chose: the full
-   *  model starts with them, so that its LP starts where the pool LP
+  /** Per household, the pool the last pool proposal with an LP bound
+   *  chose (-1 = none); NULL when there was none.  The full model starts
+   *  with the real pairs there, so that its LP starts where the pool LP
    *  ended instead of from each household's cheapest pairs. */
-  unsigned char *guide;
+  int *guide;
   int proven;                  /**< tiers 1..proven are optimal: value = bound */
   double value[BP_TIER_COUNT]; /**< of the proposal in chosen, tiers 1..3 */
   double bound[BP_TIER_COUNT]; /**< valid for the full model; NAN = none */
 } pool_plan;
 
-/* Adds the flow's Hall cuts to the pool model: the households of T can
- * have at most `room` of them housed in their pools together. */
-static void add_hall_cuts(bp_model *pm, const bp_hall_cut *cuts, size_t n) { /* (C16) */
-  for (size_t c = 0; c < n; c++) {
-    int *ind = bp_alloc((cuts[c].n + 1) * sizeof *ind);
-    double *val = bp_alloc((cuts[c].n + 1) * sizeof *val);
-    int len = 0;
-    for (size_t k = 0; k < cuts[c].n; k++) {
-      int col = pm->col_of_candidate[cuts[c].pairs[k]];
-      if (col) {
-        ind[++len] = col;
-        val[len] = 1.0;
-      }
-    }
-    int row = glp_add_rows(pm->problem, 1);
-    glp_set_row_bnds(pm->problem, row, GLP_UP, 0.0, (double)cuts[c].room);
-    glp_set_mat_row(pm->problem, row, len, ind, val);
-    free(ind);
-    free(val);
-  }
-}
-
 /* Prices out the pool model's LP and adds the Hall cuts its solution
- * breaks, until it breaks none (the LP is then the full LP, as strong as
- * the full model's) or time is up. */
+ * breaks, until it breaks none (each block's units can then carry the LP's
+ * households), the cuts stop moving its value, or time is up. */
 static void cut_the_lp(bp_model *pm, const bp_pools *pools, const bp_case *kase,
                        const bp_derived *d, double deadline, int trace) {
   size_t *pairs = bp_alloc((pm->n_x + 1) * sizeof *pairs);
@@ -970,7 +949,7 @@ static void cut_the_lp(bp_model *pm, const bp_pools *pools, const bp_case *kase,
     size_t n_cuts = bp_pools_separate(pools, kase, d, pairs, values, n, &cuts);
     if (trace)
       fprintf(stderr, "boplace:   pools: LP %.9g, %zu Hall cuts broken\n", lp.lp_value, n_cuts);
-    add_hall_cuts(pm, cuts, n_cuts);
+    bp_pools_add_cuts(pm, cuts, n_cuts);
     bp_hall_cuts_free(cuts, n_cuts);
     if (n_cuts == 0 || milliseconds_left(deadline) <= 1 || stop_requested)
       break;
@@ -1098,12 +1077,11 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
       if (found <= 0)
         break;
       have_pooled = 1;
-      if (!isnan(bound) && !plan->guide)
-        plan->guide = bp_alloc(d->n_candidates + 1);
-      for (size_t h = 0; plan->guide && !isnan(bound) && h < nh; h++) {
-        int pool = pooled[h] < 0 ? -1 : pools.derived.candidates[pooled[h]].unit;
-        for (size_t i = d->first_candidate[h]; i < d->first_candidate[h + 1]; i++)
-          plan->guide[i] = bp_pools_of_unit(kase, d->candidates[i].unit) == pool;
+      if (!isnan(bound)) {
+        if (!plan->guide)
+          plan->guide = bp_alloc((nh + 1) * sizeof *plan->guide);
+        for (size_t h = 0; h < nh; h++)
+          plan->guide[h] = pooled[h] < 0 ? -1 : pools.derived.candidates[pooled[h]].unit;
       }
       bp_hall_cut *cuts;
       size_t n_cuts;
@@ -1126,7 +1104,7 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
                 t + 1, value, bound, optimal ? " (optimal)" : "", short_of,
                 n_cuts ? ", Hall cuts added" : "", mine[0],
                 better ? " (kept)" : "", now_seconds() - started);
-      add_hall_cuts(&pm, cuts, n_cuts);
+      bp_pools_add_cuts(&pm, cuts, n_cuts);
       bp_hall_cuts_free(cuts, n_cuts);
       if (!placed)
         have_pooled = 0;
@@ -1203,9 +1181,9 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
                   now_seconds() + 0.6 * (deadline - now_seconds()), trace, &plan);
   }
   unsigned char *active = first_columns(d, have_start ? chosen : NULL, nh);
-  if (plan.guide)
-    for (size_t i = 0; i < d->n_candidates; i++)
-      active[i] |= plan.guide[i];
+  for (size_t h = 0; plan.guide && h < nh; h++)
+    for (size_t i = d->first_candidate[h]; plan.guide[h] >= 0 && i < d->first_candidate[h + 1]; i++)
+      active[i] |= bp_pools_of_unit(kase, d->candidates[i].unit) == plan.guide[h];
   free(plan.guide);
   plan.guide = NULL;
   bp_model m;

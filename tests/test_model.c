@@ -369,24 +369,6 @@ static double full_optimum(solved *s, bp_tier tier, int *chosen) {
   return z;
 }
 
-static void add_cuts(bp_model *pm, const bp_hall_cut *cuts, size_t n) {
-  for (size_t c = 0; c < n; c++) {
-    int *ind = calloc(cuts[c].n + 1, sizeof *ind);
-    double *val = calloc(cuts[c].n + 1, sizeof *val);
-    int len = 0;
-    for (size_t k = 0; k < cuts[c].n; k++)
-      if (pm->col_of_candidate[cuts[c].pairs[k]]) {
-        ind[++len] = pm->col_of_candidate[cuts[c].pairs[k]];
-        val[len] = 1.0;
-      }
-    int row = glp_add_rows(pm->problem, 1);
-    glp_set_row_bnds(pm->problem, row, GLP_UP, 0.0, cuts[c].room);
-    glp_set_mat_row(pm->problem, row, len, ind, val);
-    free(ind);
-    free(val);
-  }
-}
-
 /* A Hall cut must hold for every real proposal: the pools of its pairs
  * can house at most `room` of those households together. */
 static void assert_cuts_hold(const bp_pools *pools, const solved *s, const int *real,
@@ -473,7 +455,7 @@ static void pools_bound_and_reach_the_full_model(void **state) {
         free(pairs);
         free(values);
         assert_cuts_hold(&pools, &s, optimum, cuts, n_cuts, trial);
-        add_cuts(&pm, cuts, n_cuts);
+        bp_pools_add_cuts(&pm, cuts, n_cuts);
         bp_hall_cuts_free(cuts, n_cuts);
         cut += n_cuts > 0;
         if (n_cuts == 0)
