@@ -606,6 +606,39 @@ size_t bp_pools_separate(const bp_pools *pools, const bp_case *kase,
   return n_cuts;
 }
 
+void bp_pools_spread(const bp_pools *pools, const bp_case *kase,
+                     const bp_derived *d, const size_t *pairs,
+                     const double *values, size_t n, double *real_value) {
+  memset(real_value, 0, (d->n_candidates + 1) * sizeof *real_value);
+  size_t *order;
+  size_t *start = by_block(pools, pairs, n, &order);
+  size_t *here = bp_alloc((n + 1) * sizeof *here);
+  double *supply = bp_alloc((n + 1) * sizeof *supply);
+  network g;
+  network_start(&g, kase);
+  for (size_t a = 0; a < pools->n_blocks; a++) {
+    size_t m = start[a + 1] - start[a];
+    if (m == 0)
+      continue;
+    for (size_t k = 0; k < m; k++) {
+      here[k] = pairs[order[start[a] + k]];
+      supply[k] = values[order[start[a] + k]];
+    }
+    build_block(&g, pools, kase, d, here, supply, m);
+    max_flow(&g, 1);
+    /* The flow on a pair -> unit edge is what its reverse edge got. */
+    for (size_t k = 0; k < m; k++)
+      for (int e = g.first[2 + k]; e >= 0; e = g.next[e])
+        if (g.edges[e].pair >= 0 && g.edges[e ^ 1].cap > SPENT)
+          real_value[g.edges[e].pair] = g.edges[e ^ 1].cap;
+  }
+  network_free(&g);
+  free(order);
+  free(start);
+  free(here);
+  free(supply);
+}
+
 void bp_hall_cuts_free(bp_hall_cut *cuts, size_t n) {
   for (size_t i = 0; i < n; i++)
     free(cuts[i].pairs);

@@ -78,6 +78,16 @@ int bp_pools_assign_units(const bp_pools *pools, const bp_case *kase,
 size_t bp_pools_separate(const bp_pools *pools, const bp_case *kase,
                          const bp_derived *d, const size_t *pairs,
                          const double *values, size_t n, bp_hall_cut **cuts);
+/** An LP solution of the pool model (pairs[k] at values[k]) spread over
+ *  the real units: per block, a maximum flow of least pair cost from the
+ *  pairs to their real units.  real_value[i] (indexed by real candidate,
+ *  d->n_candidates + 1 long) gets the flow through real pair i.  When the
+ *  solution breaks no Hall cut, the flow carries all of it, so real_value
+ *  is a fractional real proposal of the same tier value, for rounding
+ *  (bp_round_lp) on the real case. */
+void bp_pools_spread(const bp_pools *pools, const bp_case *kase,
+                     const bp_derived *d, const size_t *pairs,
+                     const double *values, size_t n, double *real_value);
 void bp_hall_cuts_free(bp_hall_cut *cuts, size_t n);
 /** Adds the cuts to a model built on the pool case as rows (C16): the
  *  listed pairs' x sum to at most room. */

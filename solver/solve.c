@@ -136,6 +136,12 @@ typedef struct {
   double lp_bound;  /**< a valid bound on the full LP (fact 1) */
   int priced_out;   /**< no missing pair improves the LP */
   int lp_optimal;
+  /** A bound on the tier known beforehand (the pool model's, §9), NAN =
+   *  none.  A restricted LP that reaches it is the full LP's value, and
+   *  pricing stops there; its duals, unlike priced-out ones, need not
+   *  price every missing pair, so fact 2 is not used with them. */
+  double known_bound;
+  int at_known_bound;
 } tier_lp;
 
 static double *row_duals(glp_prob *P) {
@@ -247,6 +253,23 @@ static int lp_solved(glp_prob *P, double deadline) {
   smcp.msg_lev = GLP_MSG_OFF;
   smcp.presolve = GLP_OFF;
   smcp.tm_lim = milliseconds_left(deadline);
+  /* The first solve starts from Bixby's crash basis instead of the all-
+   * slack one: 0.7 s against 1.4 s for the pool LP at the benchmark's L. */
+  if (glp_get_status(P) == GLP_UNDEF)
+    glp_cpx_basis(P);
+  int ok = glp_simplex(P, &smcp) == 0 && glp_get_status(P) == GLP_OPT;
+  return ok;
+}
+
+/* Re-solves the LP after rows were added to an optimal one, by the dual
+ * simplex (GLPK falls back to the primal one if it fails). */
+static int lp_resolved_after_cuts(glp_prob *P, double deadline) {
+  glp_smcp smcp;
+  glp_init_smcp(&smcp);
+  smcp.msg_lev = GLP_MSG_OFF;
+  smcp.presolve = GLP_OFF;
+  smcp.meth = GLP_DUALP;
+  smcp.tm_lim = milliseconds_left(deadline);
   return glp_simplex(P, &smcp) == 0 && glp_get_status(P) == GLP_OPT;
 }
 
@@ -262,7 +285,10 @@ static void generate_columns(bp_model *m, tier_lp *lp, double deadline,
   glp_prob *P = m->problem;
   lp->lp_optimal = 0;
   lp->priced_out = 0;
+  lp->at_known_bound = 0;
   lp->lp_bound = lp->maximise ? INFINITY : -INFINITY;
+  if (!isnan(lp->known_bound))
+    lp->lp_bound = lp->known_bound;
   size_t capacity = kase->n_households * PER_HOUSEHOLD + 1;
   size_t *picked = bp_alloc(capacity * sizeof *picked);
   for (int round = 1;; round++) {
@@ -271,6 +297,15 @@ static void generate_columns(bp_model *m, tier_lp *lp, double deadline,
       break;
     lp->lp_optimal = 1;
     lp->lp_value = glp_get_obj_val(P);
+    if (!isnan(lp->known_bound) &&
+        (lp->maximise ? lp->lp_value >= lp->known_bound - 1e-6
+                      : lp->lp_value <= lp->known_bound + 1e-6)) {
+      lp->at_known_bound = 1;
+      if (trace)
+        fprintf(stderr, "boplace:   pricing round %d: LP %.9g reaches the known bound, %.2f s\n",
+                round, lp->lp_value, now_seconds() - round_started);
+      break;
+    }
     double *dual = row_duals(P);
     prices p;
     prices_start(&p, m, dual, lp->maximise);
@@ -349,7 +384,8 @@ static void generate_columns(bp_model *m, tier_lp *lp, double deadline,
 
 int bp_model_price_out(bp_model *m, double seconds, int max_rounds,
                        double *lp_value, double *lp_bound) {
-  tier_lp lp = {.maximise = glp_get_obj_dir(m->problem) == GLP_MAX};
+  tier_lp lp = {.maximise = glp_get_obj_dir(m->problem) == GLP_MAX,
+               .known_bound = NAN};
   generate_columns(m, &lp, now_seconds() + seconds, max_rounds, 0);
   *lp_value = lp.lp_optimal ? lp.lp_value : NAN;
   *lp_bound = lp.lp_optimal ? lp.lp_bound : NAN;
@@ -401,6 +437,26 @@ static size_t pairs_that_could_improve(const bp_model *m, int maximise,
   for (size_t k = 0; k < n; k++)
     (*out)[k] = found[k].candidate;
   free(found);
+  return n;
+}
+
+/* How many missing pairs reach `need` (as in pairs_that_could_improve),
+ * counting no further than limit + 1. */
+static size_t count_pairs_that_could_improve(const bp_model *m, int maximise,
+                                             const double *dual, double need,
+                                             size_t limit) {
+  const bp_derived *d = m->derived;
+  size_t n = 0;
+  prices p;
+  prices_start(&p, m, dual, maximise);
+  for (size_t i = 0; i < d->n_candidates && n <= limit; i++) {
+    if (m->col_of_candidate[i])
+      continue;
+    int never, pending;
+    double gain = pair_gain(&p, i, &never, &pending);
+    n += !never && gain >= need - 1e-7;
+  }
+  prices_free(&p);
   return n;
 }
 
@@ -469,20 +525,23 @@ static void round_the_lp(bp_model *m, int *chosen, int *have_start,
   free(trial);
 }
 
-/* Solves one tier (its objective already set) by column generation and
- * branch-and-bound on the restricted model.  chosen holds a feasible
- * proposal on entry when have_start (its pairs in the model) and the best
- * found on return.  Returns 1, or 0 when infeasible (only the locks can make
- * it so), -1 when the solver failed. */
+/* How solve_tier() goes about a tier. */
+typedef struct {
+  double mip_gap;     /**< relative gap at which the tree may stop */
+  double known_bound; /**< a valid bound known beforehand, NAN = none */
+} tier_options;
+
 static int solve_tier(bp_model *m, int *chosen, int have_start, double deadline,
-                      double mip_gap, double *value, double *bound,
+                      tier_options options, double *value, double *bound,
                       int *optimal, int *timed_out, int trace) {
+  double mip_gap = options.mip_gap;
   /* Most pairs fact 2 adds in one pass: beyond it the tree gets slow, and
    * the bound says what the pairs left out could still be worth. */
   enum { MOST_ADDED = 150000 };
   glp_prob *P = m->problem;
   tier_lp lp = {.maximise = glp_get_obj_dir(P) == GLP_MAX,
-                .integral = m->objective_tier != BP_TIER_SOFT};
+                .integral = m->objective_tier != BP_TIER_SOFT,
+                .known_bound = options.known_bound};
   *timed_out = 0;
   *optimal = 0;
   generate_columns(m, &lp, deadline, 0, trace);
@@ -496,7 +555,7 @@ static int solve_tier(bp_model *m, int *chosen, int have_start, double deadline,
     *bound = NAN; /* no LP in time: nothing proven */
     return 1;
   }
-  if (!lp.priced_out)
+  if (!lp.priced_out && !lp.at_known_bound)
     *timed_out = 1;
   double incumbent = have_start ? objective_at(m, chosen) : NAN;
   /* Tiers 1-3 only, and only when the LP leaves room above the incumbent:
@@ -511,10 +570,27 @@ static int solve_tier(bp_model *m, int *chosen, int have_start, double deadline,
    * bound until fact 2 has looked at the missing pairs. */
   double outside = lp.lp_bound;
   int complete = 0; /* every pair that could beat the incumbent is in */
+  /* When the LP is far above the incumbent, nearly every missing pair
+   * could beat it (at the benchmark's L, 5 households above it, all 7 M):
+   * fact 2 would bring more than the tree can take, and the tree is
+   * better spent on the restricted model in one pass, its bound then
+   * fact 1's. */
+  int one_pass = lp.at_known_bound;
+  if (lp.integral && have_start && lp.priced_out && lp_solved(P, deadline)) {
+    double *dual = row_duals(P);
+    double need = lp.maximise ? incumbent + 1.0 - glp_get_obj_val(P)
+                              : glp_get_obj_val(P) - (incumbent - 1.0);
+    one_pass = count_pairs_that_could_improve(m, lp.maximise, dual, need,
+                                              MOST_ADDED) > MOST_ADDED;
+    free(dual);
+    if (one_pass && trace)
+      fprintf(stderr, "boplace:   more than %d missing pairs could beat the incumbent %.9g: one pass on the model as it is\n",
+              MOST_ADDED, incumbent);
+  }
 
   for (int pass = 1;; pass++) {
     /* Already as good as the bound allows?  Then no search is needed. */
-    if (have_start && lp.priced_out) {
+    if (have_start && (lp.priced_out || lp.at_known_bound)) {
       double best_possible = lp.integral
           ? (lp.maximise ? floor(lp.lp_bound + 1e-6) : ceil(lp.lp_bound - 1e-6))
           : lp.lp_bound;
@@ -582,7 +658,7 @@ static int solve_tier(bp_model *m, int *chosen, int have_start, double deadline,
      * LP, the rest unused), while its first pass finds its proposals late
      * (320.2 by 0.25 s, 275.7 by 0.5 s); and a stopped soft tier's bound is
      * fact 1's full LP bound either way (270.794 against 270.795). */
-    double share = pass == 1 && m->objective_tier != BP_TIER_SOFT ? 0.5 : 1.0;
+    double share = pass == 1 && m->objective_tier != BP_TIER_SOFT && !one_pass ? 0.5 : 1.0;
     ip.tm_lim = milliseconds_left(now_seconds() + share * (deadline - now_seconds()));
     /* No cut generators and no feasibility pump: measured on the
      * benchmark's M instance, they cost more time per node than they save
@@ -628,7 +704,7 @@ static int solve_tier(bp_model *m, int *chosen, int have_start, double deadline,
       *optimal = 1;
       break;
     }
-    if (!lp.priced_out || (!restricted_optimal && pass > 1) ||
+    if (!lp.priced_out || one_pass || (!restricted_optimal && pass > 1) ||
         milliseconds_left(deadline) <= 1 || stop_requested)
       break;
     /* Fact 2 has not looked yet, or left pairs out: look again. */
@@ -905,11 +981,12 @@ static int keeps_every_row(bp_model *m, const int *chosen, int trace) {
 
 /* What the pool model proved about tiers 1-3 of the full model. */
 typedef struct {
-  /** Per household, the pool the last pool proposal with an LP bound
-   *  chose (-1 = none); NULL when there was none.  The full model starts
-   *  with the real pairs there, so that its LP starts where the pool LP
-   *  ended instead of from each household's cheapest pairs. */
-  int *guide;
+  /** The real pairs the last pool LP, spread over the units, used
+   *  (bp_pools_spread); NULL when there was none.  The full model starts
+   *  with them, so that its LP starts where the pool LP ended instead of
+   *  from each household's cheapest pairs. */
+  size_t *support;
+  size_t n_support;
   int proven;                  /**< tiers 1..proven are optimal: value = bound */
   double value[BP_TIER_COUNT]; /**< of the proposal in chosen, tiers 1..3 */
   double bound[BP_TIER_COUNT]; /**< valid for the full model; NAN = none */
@@ -917,9 +994,12 @@ typedef struct {
 
 /* Prices out the pool model's LP and adds the Hall cuts its solution
  * breaks, until it breaks none (each block's units can then carry the LP's
- * households), the cuts stop moving its value, or time is up. */
-static void cut_the_lp(bp_model *pm, const bp_pools *pools, const bp_case *kase,
-                       const bp_derived *d, double deadline, int trace) {
+ * households), the cuts stop moving its value, or time is up.  Returns the
+ * last priced-out LP value, a bound on the tier for the pool model and so
+ * for the full one (NAN when the LP was never priced out). */
+static double cut_the_lp(bp_model *pm, const bp_pools *pools, const bp_case *kase,
+                         const bp_derived *d, double deadline, int trace) {
+  double priced_out = NAN;
   size_t *pairs = bp_alloc((pm->n_x + 1) * sizeof *pairs);
   double *values = bp_alloc((pm->n_x + 1) * sizeof *values);
   /* The LP of a tier is very degenerate: cuts often move it to another
@@ -929,10 +1009,13 @@ static void cut_the_lp(bp_model *pm, const bp_pools *pools, const bp_case *kase,
   enum { MOST_STALLED = 2 };
   double last = NAN;
   for (int stalled = 0; stalled < MOST_STALLED;) {
-    tier_lp lp = {.maximise = glp_get_obj_dir(pm->problem) == GLP_MAX};
-    generate_columns(pm, &lp, deadline, 0, 0);
+    tier_lp lp = {.maximise = glp_get_obj_dir(pm->problem) == GLP_MAX,
+                  .known_bound = NAN};
+    generate_columns(pm, &lp, deadline, 0, trace);
     if (!lp.lp_optimal || !lp.priced_out)
       break;
+    /* Priced out, with or without the cuts still to come: a bound. */
+    priced_out = lp.lp_value;
     stalled = !isnan(last) && fabs(lp.lp_value - last) < 1e-6 ? stalled + 1 : 0;
     last = lp.lp_value;
     pairs = bp_realloc(pairs, (pm->n_x + 1) * sizeof *pairs);
@@ -953,9 +1036,78 @@ static void cut_the_lp(bp_model *pm, const bp_pools *pools, const bp_case *kase,
     bp_hall_cuts_free(cuts, n_cuts);
     if (n_cuts == 0 || milliseconds_left(deadline) <= 1 || stop_requested)
       break;
+    /* New rows leave the basis dual feasible: the dual simplex gets back to
+     * an optimum in a few pivots, where the primal one starts over from an
+     * infeasible point (1.6 s against 0.1 s per round at the benchmark's
+     * L).  The pricing round then starts from that optimum. */
+    lp_resolved_after_cuts(pm->problem, deadline);
   }
   free(pairs);
   free(values);
+  return priced_out;
+}
+
+static void first_tiers(const bp_case *kase, const bp_derived *d, const int *chosen,
+                        double value[3]);
+static int better_first_tiers(const double a[3], const double b[3]);
+
+/* Rounds the pool LP on the real units: its solution is spread over the
+ * units by a flow (bp_pools_spread), then rounded and repaired on the real
+ * case (bp_round_lp), which keeps every rule.  Branching on the pool model
+ * finds little at the annual size (its LP is degenerate and the tree
+ * slow), while the spread LP is nearly integral: rounding it houses nearly
+ * the LP's value in a fraction of a second.  The result replaces chosen
+ * when its tiers 1-3 are better; returns whether it did. */
+static int round_on_units(bp_model *pm, const bp_pools *pools, const bp_case *kase,
+                          const bp_derived *d, int *chosen, int *have_start,
+                          double deadline, int trace, size_t **support,
+                          size_t *n_support) {
+  size_t nh = kase->n_households;
+  size_t *pairs = bp_alloc((pm->n_x + 1) * sizeof *pairs);
+  double *values = bp_alloc((pm->n_x + 1) * sizeof *values);
+  size_t n = 0, fractional = 0;
+  for (size_t k = 0; k < pm->n_x; k++) {
+    double v = glp_get_col_prim(pm->problem, pm->col_of_candidate[pm->x_candidate[k]]);
+    if (v > 1e-9) {
+      pairs[n] = pm->x_candidate[k];
+      values[n++] = v;
+      fractional += v < 1.0 - 1e-9;
+    }
+  }
+  double *real_value = bp_alloc((d->n_candidates + 1) * sizeof *real_value);
+  bp_pools_spread(pools, kase, d, pairs, values, n, real_value);
+  free(pairs);
+  free(values);
+  /* The real pairs the spread LP uses: the full model starts from them,
+   * so that its LP starts at the pool LP's value. */
+  size_t m = 0;
+  for (size_t i = 0; i < d->n_candidates; i++)
+    m += real_value[i] > 1e-9;
+  free(*support);
+  *support = bp_alloc((m + 1) * sizeof **support);
+  *n_support = 0;
+  for (size_t i = 0; i < d->n_candidates; i++)
+    if (real_value[i] > 1e-9)
+      (*support)[(*n_support)++] = i;
+  int *trial = bp_alloc((nh + 1) * sizeof *trial);
+  int housed = bp_round_lp(kase, d, real_value, trial, deadline);
+  free(real_value);
+  int kept = 0;
+  if (housed >= 0) {
+    double mine[3], theirs[3];
+    first_tiers(kase, d, trial, mine);
+    first_tiers(kase, d, chosen, theirs);
+    kept = !*have_start || better_first_tiers(mine, theirs);
+    if (kept) {
+      memcpy(chosen, trial, nh * sizeof *chosen);
+      *have_start = 1;
+    }
+    if (trace)
+      fprintf(stderr, "boplace:   pools: LP rounded on the units (%zu of %zu pairs fractional): %d housed, waiting %.0f, permanent %.0f%s\n",
+              fractional, n, housed, mine[1], mine[2], kept ? " (kept)" : "");
+  }
+  free(trial);
+  return kept;
 }
 
 /* Housed, waiting days housed and permanent homes of a proposal: tiers
@@ -1062,7 +1214,7 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
     bp_tier tier = (bp_tier)t;
     bp_model_set_objective(&pm, tier);
     double tier_deadline = now_seconds() + share[t] * (deadline - now_seconds());
-    double value = NAN, bound = NAN;
+    double value = NAN, bound = NAN, cut_bound = NAN;
     int optimal = 0, timed_out = 0, placed = 0;
     for (int round = 0; round < MOST_CUT_ROUNDS && !placed; round++) {
       if (!have_pooled && *have_start) {
@@ -1071,18 +1223,33 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
         bp_pools_from_units(&pools, kase, d, chosen, pooled);
         have_pooled = keeps_every_row(&pm, pooled, 0);
       }
-      cut_the_lp(&pm, &pools, kase, d, tier_deadline, trace);
-      int found = solve_tier(&pm, pooled, have_pooled, tier_deadline, 0.0, &value,
+      double lp_bound = cut_the_lp(&pm, &pools, kase, d, tier_deadline, trace);
+      if (!isnan(lp_bound) && (isnan(cut_bound) || lp_bound < cut_bound))
+        cut_bound = lp_bound;
+      if (glp_get_status(pm.problem) == GLP_OPT &&
+          round_on_units(&pm, &pools, kase, d, chosen, have_start,
+                         now_seconds() + 0.1 * (tier_deadline - now_seconds()), trace,
+                         &plan->support, &plan->n_support)) {
+        bp_pools_from_units(&pools, kase, d, chosen, pooled);
+        have_pooled = keeps_every_row(&pm, pooled, 0);
+      }
+      double now[3];
+      first_tiers(kase, d, chosen, now);
+      if (*have_start && !isnan(cut_bound) && now[t] >= floor(cut_bound + 1e-6) - 1e-9) {
+        /* The rounded proposal reaches the pool bound: no search needed. */
+        value = bound = now[t];
+        optimal = placed = 1;
+        if (trace)
+          fprintf(stderr, "boplace: pools: tier %d value %.9g (optimal: the LP rounded on the units reaches its bound), %.2f s\n",
+                  t + 1, value, now_seconds() - started);
+        break;
+      }
+      tier_options options = {.mip_gap = 0.0, .known_bound = NAN};
+      int found = solve_tier(&pm, pooled, have_pooled, tier_deadline, options, &value,
                              &bound, &optimal, &timed_out, trace);
       if (found <= 0)
         break;
       have_pooled = 1;
-      if (!isnan(bound)) {
-        if (!plan->guide)
-          plan->guide = bp_alloc((nh + 1) * sizeof *plan->guide);
-        for (size_t h = 0; h < nh; h++)
-          plan->guide[h] = pooled[h] < 0 ? -1 : pools.derived.candidates[pooled[h]].unit;
-      }
       bp_hall_cut *cuts;
       size_t n_cuts;
       int short_of = bp_pools_assign_units(&pools, kase, d, pooled, real, &cuts, &n_cuts);
@@ -1101,7 +1268,11 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
       }
       if (trace)
         fprintf(stderr, "boplace: pools: tier %d value %.9g, bound %.9g%s; %d households without a unit%s; %.9g housed%s, %.2f s\n",
-                t + 1, value, bound, optimal ? " (optimal)" : "", short_of,
+                t + 1, value,
+                isnan(cut_bound) ? bound
+                : isnan(bound)   ? floor(cut_bound + 1e-6)
+                                 : fmin(bound, floor(cut_bound + 1e-6)),
+                optimal ? " (optimal)" : "", short_of,
                 n_cuts ? ", Hall cuts added" : "", mine[0],
                 better ? " (kept)" : "", now_seconds() - started);
       bp_pools_add_cuts(&pm, cuts, n_cuts);
@@ -1114,6 +1285,8 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
     /* The pool bound holds for the full model when the earlier tiers were
      * proven (both models then fix the same values): the pool model with
      * its cuts is still a relaxation. */
+    if (!isnan(cut_bound) && (isnan(bound) || cut_bound < bound))
+      bound = floor(cut_bound + 1e-6);
     if (!isnan(bound) && plan->proven == t)
       plan->bound[t] = bound;
     if (!placed || !optimal)
@@ -1159,7 +1332,7 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
    * to the LP bound, where no branching is needed at all.  A tenth of the
    * time, at most two seconds: the tiers need the rest. */
   if (have_start) {
-    double budget = fmin(2.0, 0.1 * seconds);
+    double budget = fmin(0.5, 0.1 * seconds);
     int moves = bp_improve(kase, d, chosen, now_seconds() + budget);
     if (trace)
       fprintf(stderr, "boplace: local search: %d improving moves, %.2f s\n", moves,
@@ -1181,11 +1354,10 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
                   now_seconds() + 0.6 * (deadline - now_seconds()), trace, &plan);
   }
   unsigned char *active = first_columns(d, have_start ? chosen : NULL, nh);
-  for (size_t h = 0; plan.guide && h < nh; h++)
-    for (size_t i = d->first_candidate[h]; plan.guide[h] >= 0 && i < d->first_candidate[h + 1]; i++)
-      active[i] |= bp_pools_of_unit(kase, d->candidates[i].unit) == plan.guide[h];
-  free(plan.guide);
-  plan.guide = NULL;
+  for (size_t k = 0; k < plan.n_support; k++)
+    active[plan.support[k]] = 1;
+  free(plan.support);
+  plan.support = NULL;
   bp_model m;
   bp_model_build_restricted(kase, d, 0, active, &m);
   free(active);
@@ -1250,9 +1422,11 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
      * the first taking it all. */
     static const double share[BP_TIER_COUNT] = {0.4, 0.5, 0.5, 1.0};
     double tier_deadline = now_seconds() + share[t] * (deadline - now_seconds());
-    int found = solve_tier(&m, chosen, have_start, tier_deadline,
-                           tier == BP_TIER_SOFT ? kase->policy.mip_gap : 0.0,
-                           &value, &bound, &optimal, &timed_out, trace);
+    tier_options options = {
+        .mip_gap = tier == BP_TIER_SOFT ? kase->policy.mip_gap : 0.0,
+        .known_bound = combine > 0 ? NAN : plan.bound[t]};
+    int found = solve_tier(&m, chosen, have_start, tier_deadline, options, &value,
+                           &bound, &optimal, &timed_out, trace);
     if (found == 0) {
       /* Only the locks can make the model infeasible: with no place lock,
        * placing nobody keeps every rule. */

@@ -388,6 +388,51 @@ static void assert_cuts_hold(const bp_pools *pools, const solved *s, const int *
   free(pooled);
 }
 
+/* bp_pools_spread on a pool LP solution that breaks no Hall cut: the
+ * spread values, as the full model's x (everything else left to the LP),
+ * keep every row of the full LP and are worth the pool LP's value; and no
+ * more than a pair's pool value goes to its household's real pairs. */
+static void assert_spread_keeps_the_full_lp(const bp_pools *pools, solved *s,
+                                            bp_tier tier, const size_t *pairs,
+                                            const double *values, size_t n,
+                                            double z_pool, int trial) {
+  const bp_derived *d = &s->derived;
+  double *real_value = calloc(d->n_candidates + 1, sizeof *real_value);
+  bp_pools_spread(pools, &s->kase, d, pairs, values, n, real_value);
+  double *pool_sum = calloc(s->kase.n_households + 1, sizeof *pool_sum);
+  double *real_sum = calloc(s->kase.n_households + 1, sizeof *real_sum);
+  for (size_t k = 0; k < n; k++)
+    pool_sum[pools->derived.candidates[pairs[k]].household] += values[k];
+  for (size_t i = 0; i < d->n_candidates; i++)
+    real_sum[d->candidates[i].household] += real_value[i];
+  for (size_t h = 0; h < s->kase.n_households; h++)
+    if (fabs(pool_sum[h] - real_sum[h]) > 1e-6)
+      fail_msg("trial %d: household %zu has %.9g in the pools and %.9g on the units",
+               trial, h, pool_sum[h], real_sum[h]);
+  bp_model full;
+  bp_model_build(&s->kase, d, 0, &full);
+  bp_model_set_objective(&full, tier);
+  for (size_t i = 0; i < d->n_candidates; i++)
+    if (full.col_of_candidate[i])
+      glp_set_col_bnds(full.problem, full.col_of_candidate[i], GLP_FX,
+                       real_value[i], real_value[i]);
+    else if (real_value[i] > 1e-9)
+      fail_msg("trial %d: the spread uses a pair the full model does not have", trial);
+  glp_smcp smcp;
+  glp_init_smcp(&smcp);
+  smcp.msg_lev = GLP_MSG_OFF;
+  assert_int_equal(glp_simplex(full.problem, &smcp), 0);
+  if (glp_get_status(full.problem) != GLP_OPT)
+    fail_msg("trial %d: the spread LP breaks a row of the full LP", trial);
+  if (fabs(glp_get_obj_val(full.problem) - z_pool) > 1e-6 * (1.0 + fabs(z_pool)))
+    fail_msg("trial %d: the spread LP is worth %.9g, the pool LP %.9g", trial,
+             glp_get_obj_val(full.problem), z_pool);
+  bp_model_free(&full);
+  free(real_value);
+  free(pool_sum);
+  free(real_sum);
+}
+
 /* The pool model (formulation.md §9) against the full model, on random
  * cases with buildings across areas, shared units, transit, groups and
  * min_cluster:
@@ -400,7 +445,7 @@ static void assert_cuts_hold(const bp_pools *pools, const solved *s, const int *
 static void pools_bound_and_reach_the_full_model(void **state) {
   (void)state;
   unsigned seed = 11;
-  int reached = 0, cut = 0, tighter = 0;
+  int reached = 0, cut = 0, tighter = 0, spread = 0;
   for (int trial = 0; trial < 150; trial++) {
     solved s;
     random_case(&s.kase, &seed);
@@ -452,6 +497,10 @@ static void pools_bound_and_reach_the_full_model(void **state) {
         }
         bp_hall_cut *cuts;
         size_t n_cuts = bp_pools_separate(&pools, &s.kase, &s.derived, pairs, values, n, &cuts);
+        if (n_cuts == 0) {
+          assert_spread_keeps_the_full_lp(&pools, &s, tiers[t], pairs, values, n, z_pool, trial);
+          spread++;
+        }
         free(pairs);
         free(values);
         assert_cuts_hold(&pools, &s, optimum, cuts, n_cuts, trial);
@@ -509,6 +558,7 @@ static void pools_bound_and_reach_the_full_model(void **state) {
   /* Both ways must have happened, or the test proves little. */
   assert_true(reached > 100);
   assert_true(cut > 5);
+  assert_true(spread >= 300); /* every trial, both tiers */
   /* The pools' places count each building's limit, so their LP can be
    * tighter than the full LP (never below the optimum, checked above). */
   assert_true(tighter > 0);
