@@ -992,6 +992,22 @@ typedef struct {
   double bound[BP_TIER_COUNT]; /**< valid for the full model; NAN = none */
 } pool_plan;
 
+/* The pool pairs with a positive value in the LP solution, and their
+ * values (both allocated here, the caller frees); returns how many. */
+static size_t lp_pairs(const bp_model *pm, size_t **pairs, double **values) {
+  *pairs = bp_alloc((pm->n_x + 1) * sizeof **pairs);
+  *values = bp_alloc((pm->n_x + 1) * sizeof **values);
+  size_t n = 0;
+  for (size_t k = 0; k < pm->n_x; k++) {
+    double v = glp_get_col_prim(pm->problem, pm->col_of_candidate[pm->x_candidate[k]]);
+    if (v > 1e-9) {
+      (*pairs)[n] = pm->x_candidate[k];
+      (*values)[n++] = v;
+    }
+  }
+  return n;
+}
+
 /* Prices out the pool model's LP and adds the Hall cuts its solution
  * breaks, until it breaks none (each block's units can then carry the LP's
  * households), the cuts stop moving its value, or time is up.  Returns the
@@ -1000,8 +1016,6 @@ typedef struct {
 static double cut_the_lp(bp_model *pm, const bp_pools *pools, const bp_case *kase,
                          const bp_derived *d, double deadline, int trace) {
   double priced_out = NAN;
-  size_t *pairs = bp_alloc((pm->n_x + 1) * sizeof *pairs);
-  double *values = bp_alloc((pm->n_x + 1) * sizeof *values);
   /* The LP of a tier is very degenerate: cuts often move it to another
    * optimum of the same value.  Once they stop moving the value they are
    * not worth their time (the tier's own rounds add the cuts its proposals
@@ -1018,18 +1032,13 @@ static double cut_the_lp(bp_model *pm, const bp_pools *pools, const bp_case *kas
     priced_out = lp.lp_value;
     stalled = !isnan(last) && fabs(lp.lp_value - last) < 1e-6 ? stalled + 1 : 0;
     last = lp.lp_value;
-    pairs = bp_realloc(pairs, (pm->n_x + 1) * sizeof *pairs);
-    values = bp_realloc(values, (pm->n_x + 1) * sizeof *values);
-    size_t n = 0;
-    for (size_t k = 0; k < pm->n_x; k++) {
-      double v = glp_get_col_prim(pm->problem, pm->col_of_candidate[pm->x_candidate[k]]);
-      if (v > 1e-9) {
-        pairs[n] = pm->x_candidate[k];
-        values[n++] = v;
-      }
-    }
+    size_t *pairs;
+    double *values;
+    size_t n = lp_pairs(pm, &pairs, &values);
     bp_hall_cut *cuts;
     size_t n_cuts = bp_pools_separate(pools, kase, d, pairs, values, n, &cuts);
+    free(pairs);
+    free(values);
     if (trace)
       fprintf(stderr, "boplace:   pools: LP %.9g, %zu Hall cuts broken\n", lp.lp_value, n_cuts);
     bp_pools_add_cuts(pm, cuts, n_cuts);
@@ -1042,8 +1051,6 @@ static double cut_the_lp(bp_model *pm, const bp_pools *pools, const bp_case *kas
      * L).  The pricing round then starts from that optimum. */
     lp_resolved_after_cuts(pm->problem, deadline);
   }
-  free(pairs);
-  free(values);
   return priced_out;
 }
 
@@ -1063,17 +1070,11 @@ static int round_on_units(bp_model *pm, const bp_pools *pools, const bp_case *ka
                           double deadline, int trace, size_t **support,
                           size_t *n_support) {
   size_t nh = kase->n_households;
-  size_t *pairs = bp_alloc((pm->n_x + 1) * sizeof *pairs);
-  double *values = bp_alloc((pm->n_x + 1) * sizeof *values);
-  size_t n = 0, fractional = 0;
-  for (size_t k = 0; k < pm->n_x; k++) {
-    double v = glp_get_col_prim(pm->problem, pm->col_of_candidate[pm->x_candidate[k]]);
-    if (v > 1e-9) {
-      pairs[n] = pm->x_candidate[k];
-      values[n++] = v;
-      fractional += v < 1.0 - 1e-9;
-    }
-  }
+  size_t *pairs;
+  double *values;
+  size_t n = lp_pairs(pm, &pairs, &values), fractional = 0;
+  for (size_t k = 0; k < n; k++)
+    fractional += values[k] < 1.0 - 1e-9;
   double *real_value = bp_alloc((d->n_candidates + 1) * sizeof *real_value);
   bp_pools_spread(pools, kase, d, pairs, values, n, real_value);
   free(pairs);
