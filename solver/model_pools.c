@@ -519,6 +519,58 @@ static void add_cut(bp_hall_cut **cuts, size_t *n_cuts, bp_hall_cut cut) {
   (*cuts)[(*n_cuts)++] = cut;
 }
 
+/* The blocks of a list of pool pairs, one network at a time: walk_next()
+ * builds the network of the next block with pairs (here[0 .. m), their
+ * supplies from values, or 1 without), and returns 0 past the last. */
+typedef struct {
+  const bp_pools *pools;
+  const bp_case *kase;
+  const bp_derived *d;
+  const size_t *pairs;
+  const double *values;
+  size_t *order, *start, *here;
+  double *supply;
+  size_t block, m;
+  network g;
+} block_walk;
+
+static void walk_start(block_walk *w, const bp_pools *pools, const bp_case *kase,
+                       const bp_derived *d, const size_t *pairs,
+                       const double *values, size_t n) {
+  *w = (block_walk){.pools = pools, .kase = kase, .d = d, .pairs = pairs,
+                    .values = values};
+  w->start = by_block(pools, pairs, n, &w->order);
+  w->here = bp_alloc((n + 1) * sizeof *w->here);
+  w->supply = values ? bp_alloc((n + 1) * sizeof *w->supply) : NULL;
+  w->block = (size_t)-1;
+  network_start(&w->g, kase);
+}
+
+static int walk_next(block_walk *w) {
+  for (w->block++; w->block < w->pools->n_blocks; w->block++) {
+    size_t first = w->start[w->block];
+    w->m = w->start[w->block + 1] - first;
+    if (w->m == 0)
+      continue;
+    for (size_t k = 0; k < w->m; k++) {
+      w->here[k] = w->pairs[w->order[first + k]];
+      if (w->supply)
+        w->supply[k] = w->values[w->order[first + k]];
+    }
+    build_block(&w->g, w->pools, w->kase, w->d, w->here, w->supply, w->m);
+    return 1;
+  }
+  return 0;
+}
+
+static void walk_end(block_walk *w) {
+  network_free(&w->g);
+  free(w->order);
+  free(w->start);
+  free(w->here);
+  free(w->supply);
+}
+
 int bp_pools_assign_units(const bp_pools *pools, const bp_case *kase,
                           const bp_derived *d, const int *pooled, int *real,
                           bp_hall_cut **cuts, size_t *n_cuts) {
@@ -531,35 +583,23 @@ int bp_pools_assign_units(const bp_pools *pools, const bp_case *kase,
     if (pooled[h] >= 0)
       pairs[n++] = (size_t)pooled[h];
   }
-  size_t *order;
-  size_t *start = by_block(pools, pairs, n, &order);
-  size_t *here = bp_alloc((n + 1) * sizeof *here);
-  network g;
-  network_start(&g, kase);
+  block_walk w;
+  walk_start(&w, pools, kase, d, pairs, NULL, n);
   int short_of = 0;
-  for (size_t a = 0; a < pools->n_blocks; a++) {
-    size_t m = start[a + 1] - start[a];
-    if (m == 0)
-      continue;
-    for (size_t k = 0; k < m; k++)
-      here[k] = pairs[order[start[a] + k]];
-    build_block(&g, pools, kase, d, here, NULL, m);
-    double flow = max_flow(&g, 1);
-    for (size_t k = 0; k < m; k++)
-      for (int e = g.first[2 + k]; e >= 0; e = g.next[e])
-        if (g.edges[e].pair >= 0 && g.edges[e].cap < 0.5)
-          real[pools->derived.candidates[here[k]].household] = g.edges[e].pair;
+  while (walk_next(&w)) {
+    double flow = max_flow(&w.g, 1);
+    for (size_t k = 0; k < w.m; k++)
+      for (int e = w.g.first[2 + k]; e >= 0; e = w.g.next[e])
+        if (w.g.edges[e].pair >= 0 && w.g.edges[e].cap < 0.5)
+          real[pools->derived.candidates[w.here[k]].household] = w.g.edges[e].pair;
     int housed = (int)lround(flow);
-    if (housed < (int)m) {
-      short_of += (int)m - housed;
-      add_cut(cuts, n_cuts, min_cut(&g, pools, kase, d, (int)a, here, m));
+    if (housed < (int)w.m) {
+      short_of += (int)w.m - housed;
+      add_cut(cuts, n_cuts, min_cut(&w.g, pools, kase, d, (int)w.block, w.here, w.m));
     }
   }
-  network_free(&g);
+  walk_end(&w);
   free(pairs);
-  free(order);
-  free(start);
-  free(here);
   return short_of;
 }
 
@@ -568,41 +608,26 @@ size_t bp_pools_separate(const bp_pools *pools, const bp_case *kase,
                          const double *values, size_t n, bp_hall_cut **cuts) {
   size_t n_cuts = 0;
   *cuts = NULL;
-  size_t *order;
-  size_t *start = by_block(pools, pairs, n, &order);
-  size_t *here = bp_alloc((n + 1) * sizeof *here);
-  double *supply = bp_alloc((n + 1) * sizeof *supply);
-  network g;
-  network_start(&g, kase);
-  for (size_t a = 0; a < pools->n_blocks; a++) {
-    size_t m = start[a + 1] - start[a];
-    if (m == 0)
-      continue;
+  block_walk w;
+  walk_start(&w, pools, kase, d, pairs, values, n);
+  while (walk_next(&w)) {
     double wanted = 0.0;
-    for (size_t k = 0; k < m; k++) {
-      here[k] = pairs[order[start[a] + k]];
-      supply[k] = values[order[start[a] + k]];
-      wanted += supply[k];
-    }
-    build_block(&g, pools, kase, d, here, supply, m);
+    for (size_t k = 0; k < w.m; k++)
+      wanted += w.supply[k];
     /* 1e-6: an LP solution keeps its rows to about that. */
-    if (max_flow(&g, 0) >= wanted - 1e-6)
+    if (max_flow(&w.g, 0) >= wanted - 1e-6)
       continue;
-    bp_hall_cut cut = min_cut(&g, pools, kase, d, (int)a, here, m);
+    bp_hall_cut cut = min_cut(&w.g, pools, kase, d, (int)w.block, w.here, w.m);
     double in_cut = 0.0;
-    for (size_t k = 0; k < m; k++)
-      if (g.mark[2 + k])
-        in_cut += supply[k];
+    for (size_t k = 0; k < w.m; k++)
+      if (w.g.mark[2 + k])
+        in_cut += w.supply[k];
     if (in_cut > cut.room + 1e-6)
       add_cut(cuts, &n_cuts, cut);
     else
       free(cut.pairs);
   }
-  network_free(&g);
-  free(order);
-  free(start);
-  free(here);
-  free(supply);
+  walk_end(&w);
   return n_cuts;
 }
 
@@ -610,33 +635,17 @@ void bp_pools_spread(const bp_pools *pools, const bp_case *kase,
                      const bp_derived *d, const size_t *pairs,
                      const double *values, size_t n, double *real_value) {
   memset(real_value, 0, (d->n_candidates + 1) * sizeof *real_value);
-  size_t *order;
-  size_t *start = by_block(pools, pairs, n, &order);
-  size_t *here = bp_alloc((n + 1) * sizeof *here);
-  double *supply = bp_alloc((n + 1) * sizeof *supply);
-  network g;
-  network_start(&g, kase);
-  for (size_t a = 0; a < pools->n_blocks; a++) {
-    size_t m = start[a + 1] - start[a];
-    if (m == 0)
-      continue;
-    for (size_t k = 0; k < m; k++) {
-      here[k] = pairs[order[start[a] + k]];
-      supply[k] = values[order[start[a] + k]];
-    }
-    build_block(&g, pools, kase, d, here, supply, m);
-    max_flow(&g, 1);
+  block_walk w;
+  walk_start(&w, pools, kase, d, pairs, values, n);
+  while (walk_next(&w)) {
+    max_flow(&w.g, 1);
     /* The flow on a pair -> unit edge is what its reverse edge got. */
-    for (size_t k = 0; k < m; k++)
-      for (int e = g.first[2 + k]; e >= 0; e = g.next[e])
-        if (g.edges[e].pair >= 0 && g.edges[e ^ 1].cap > SPENT)
-          real_value[g.edges[e].pair] = g.edges[e ^ 1].cap;
+    for (size_t k = 0; k < w.m; k++)
+      for (int e = w.g.first[2 + k]; e >= 0; e = w.g.next[e])
+        if (w.g.edges[e].pair >= 0 && w.g.edges[e ^ 1].cap > SPENT)
+          real_value[w.g.edges[e].pair] = w.g.edges[e ^ 1].cap;
   }
-  network_free(&g);
-  free(order);
-  free(start);
-  free(here);
-  free(supply);
+  walk_end(&w);
 }
 
 void bp_hall_cuts_free(bp_hall_cut *cuts, size_t n) {

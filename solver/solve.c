@@ -246,31 +246,31 @@ static int by_gain_descending(const void *a, const void *b) {
   return (x->candidate > y->candidate) - (x->candidate < y->candidate);
 }
 
-/* Solves the LP from the current basis; 1 when optimal. */
-static int lp_solved(glp_prob *P, double deadline) {
+/* Solves the LP from the current basis by the simplex method given; 1 when
+ * optimal. */
+static int lp_solved_by(glp_prob *P, double deadline, int method) {
   glp_smcp smcp;
   glp_init_smcp(&smcp);
   smcp.msg_lev = GLP_MSG_OFF;
   smcp.presolve = GLP_OFF;
+  smcp.meth = method;
   smcp.tm_lim = milliseconds_left(deadline);
   /* The first solve starts from Bixby's crash basis instead of the all-
    * slack one: 0.7 s against 1.4 s for the pool LP at the benchmark's L. */
   if (glp_get_status(P) == GLP_UNDEF)
     glp_cpx_basis(P);
-  int ok = glp_simplex(P, &smcp) == 0 && glp_get_status(P) == GLP_OPT;
-  return ok;
+  return glp_simplex(P, &smcp) == 0 && glp_get_status(P) == GLP_OPT;
+}
+
+/* Solves the LP from the current basis (primal simplex); 1 when optimal. */
+static int lp_solved(glp_prob *P, double deadline) {
+  return lp_solved_by(P, deadline, GLP_PRIMAL);
 }
 
 /* Re-solves the LP after rows were added to an optimal one, by the dual
  * simplex (GLPK falls back to the primal one if it fails). */
 static int lp_resolved_after_cuts(glp_prob *P, double deadline) {
-  glp_smcp smcp;
-  glp_init_smcp(&smcp);
-  smcp.msg_lev = GLP_MSG_OFF;
-  smcp.presolve = GLP_OFF;
-  smcp.meth = GLP_DUALP;
-  smcp.tm_lim = milliseconds_left(deadline);
-  return glp_simplex(P, &smcp) == 0 && glp_get_status(P) == GLP_OPT;
+  return lp_solved_by(P, deadline, GLP_DUALP);
 }
 
 /* Pricing rounds: solve the restricted LP, add for each household its few
