@@ -245,6 +245,7 @@ static void print_diagnostics(bp_run *run, bp_status status) {
 /* The caps that decided the outcome (explain.h): the council's first
  * question is which rules bit. */
 static void print_binding_caps(const bp_run *run, int da) {
+  enum { MOST_CAPS_NAMED = 12, NAMED_PER_KIND = 3 };
   static const char *const what[2][BP_CAP_BUILDING_LIMIT + 1] = {
       {[BP_CAP_NEWCOMER_SHARE] = "newcomer share",
        [BP_CAP_FREE_SEATS] = "free seats",
@@ -261,9 +262,32 @@ static void print_binding_caps(const bp_run *run, int da) {
   bp_binding_cap *caps;
   size_t n = bp_binding_caps(&run->kase, &run->derived, &tally, &caps);
   printf("%s", da ? "Lofter der er nået:" : "Caps reached:");
-  for (size_t i = 0; i < n; i++)
-    printf("%s %s (%s)", i ? "," : "", caps[i].name, what[da][caps[i].kind]);
-  printf("%s\n", n ? "" : (da ? " ingen" : " none"));
+  if (n <= MOST_CAPS_NAMED) {
+    for (size_t i = 0; i < n; i++)
+      printf("%s %s (%s)", i ? "," : "", caps[i].name, what[da][caps[i].kind]);
+    printf("%s\n", n ? "" : (da ? " ingen" : " none"));
+  } else {
+    /* A national case reaches thousands (XL: 2,900, most of them building
+     * limits).  One line per kind of cap, with its count and first names
+     * (between semicolons, since building names hold commas), keeps the
+     * summary readable on a terminal. */
+    printf(" %zu\n", n);
+    for (int kind = 0; kind <= BP_CAP_BUILDING_LIMIT; kind++) {
+      size_t of_kind = 0;
+      for (size_t i = 0; i < n; i++)
+        of_kind += (int)caps[i].kind == kind;
+      if (of_kind == 0)
+        continue;
+      printf("  %s (%zu):", what[da][kind], of_kind);
+      size_t named = 0;
+      for (size_t i = 0; i < n && named < NAMED_PER_KIND; i++)
+        if ((int)caps[i].kind == kind)
+          printf("%s %s", named++ ? ";" : "", caps[i].name);
+      if (of_kind > named)
+        printf(da ? " og %zu flere" : " and %zu more", of_kind - named);
+      printf("\n");
+    }
+  }
   free(caps);
   bp_tally_free(&tally);
 }

@@ -218,8 +218,14 @@ def figures_of_run(case_dir, out_dir, run_stdout, baseline_out):
     f["mean_rent_burden"] = (sum(float(p["rent"]) / float(p["max_rent"])
                                  for p in props) / len(props)) if props else None
     caps = re.search(r"^Caps reached: (.*)$", run_stdout, re.M).group(1)
-    f["caps_binding"] = 0 if caps == "none" else len(
-        re.findall(r"\([a-z ]+\)", caps))
+    if caps.isdigit():
+        # Beyond 12 caps the summary gives one line per kind with its count.
+        kinds = re.findall(r"^  [a-z ]+ \((\d+)\): .+$", run_stdout, re.M)
+        f["caps_binding"] = sum(int(k) for k in kinds)
+        assert f["caps_binding"] == int(caps), run_stdout
+    else:
+        f["caps_binding"] = 0 if caps == "none" else len(
+            re.findall(r"\([a-z ]+\)", caps))
     base = {p["household_id"]: p["unit_id"] for p in bc.read_output_csv(
         os.path.join(baseline_out, "proposals.csv"))[1]}
     now = {p["household_id"]: p["unit_id"] for p in props}
