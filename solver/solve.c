@@ -129,6 +129,19 @@ static int quiet(void *info, const char *text) {
  *  3. A stopped search keeps a valid bound: the larger of the restricted
  *     tree's bound and LP value + the best d_i of the missing pairs. */
 
+/* The x columns with a positive value in an optimal LP solution. */
+typedef struct {
+  size_t *pairs;  /**< candidate indices */
+  double *values;
+  size_t n;
+} lp_point;
+
+static void lp_point_free(lp_point *point) {
+  free(point->pairs);
+  free(point->values);
+  *point = (lp_point){0};
+}
+
 typedef struct {
   int maximise;     /**< the tier's direction */
   int integral;     /**< the tier's value is an integer (tiers 1-3) */
@@ -142,6 +155,11 @@ typedef struct {
    *  price every missing pair, so fact 2 is not used with them. */
   double known_bound;
   int at_known_bound;
+  /** When not NULL, the last optimal LP's solution is kept here: pricing
+   *  may be cut off in the middle of a solve, and the pool stage rounds
+   *  the last optimal one (at the national size pricing does not end in
+   *  time, yet rounding its LP houses nearly its value). */
+  lp_point *last;
 } tier_lp;
 
 static double *row_duals(glp_prob *P) {
@@ -273,6 +291,21 @@ static int lp_resolved_after_cuts(glp_prob *P, double deadline) {
   return lp_solved_by(P, deadline, GLP_DUALP);
 }
 
+/* The x columns with a positive value in the LP solution now, into point
+ * (freed first). */
+static void lp_point_take(const bp_model *m, lp_point *point) {
+  lp_point_free(point);
+  point->pairs = bp_alloc((m->n_x + 1) * sizeof *point->pairs);
+  point->values = bp_alloc((m->n_x + 1) * sizeof *point->values);
+  for (size_t k = 0; k < m->n_x; k++) {
+    double v = glp_get_col_prim(m->problem, m->col_of_candidate[m->x_candidate[k]]);
+    if (v > 1e-9) {
+      point->pairs[point->n] = m->x_candidate[k];
+      point->values[point->n++] = v;
+    }
+  }
+}
+
 /* Pricing rounds: solve the restricted LP, add for each household its few
  * most improving missing pairs (and for a group, its best area with one
  * pair per member), until none improves or time is up. */
@@ -297,6 +330,8 @@ static void generate_columns(bp_model *m, tier_lp *lp, double deadline,
       break;
     lp->lp_optimal = 1;
     lp->lp_value = glp_get_obj_val(P);
+    if (lp->last)
+      lp_point_take(m, lp->last);
     if (!isnan(lp->known_bound) &&
         (lp->maximise ? lp->lp_value >= lp->known_bound - 1e-6
                       : lp->lp_value <= lp->known_bound + 1e-6)) {
@@ -374,6 +409,11 @@ static void generate_columns(bp_model *m, tier_lp *lp, double deadline,
       break;
     }
     if (round == max_rounds)
+      break;
+    /* Where the last optimal LP is kept (the pool stage), a round that
+     * would not end in time, by the last one's length, is not started: its
+     * time goes to rounding that LP instead. */
+    if (lp->last && 2.0 * now_seconds() - round_started > deadline)
       break;
     bp_model_add_candidates(m, picked, n_picked);
     if (stop_requested || milliseconds_left(deadline) <= 1)
@@ -900,14 +940,14 @@ static double obvious_bound(const bp_case *kase, const bp_derived *d, bp_tier ti
  * locks (model_build.c adds those anyway).  Pricing adds the rest as the
  * duals ask for them; this only decides where it starts. */
 static unsigned char *first_columns(const bp_derived *d, const int *greedy_chosen,
-                                    size_t n_households) {
+                                    size_t n_households, int most) {
   enum { MOST = 3 };
   /* BOPLACE_FIRST_COLUMNS=n starts from fewer (the tests use 0 and 1, so
    * that pricing, not the start, has to find the optimum); it changes the
    * path, never the optimum. */
-  int cheapest = MOST;
+  int cheapest = most < MOST ? most : MOST;
   const char *env = getenv("BOPLACE_FIRST_COLUMNS");
-  if (env && *env >= '0' && *env <= '9' && atoi(env) < MOST)
+  if (env && *env >= '0' && *env <= '9' && atoi(env) < cheapest)
     cheapest = atoi(env);
   unsigned char *active = bp_calloc(d->n_candidates + 1, 1);
   size_t best[MOST];
@@ -992,53 +1032,34 @@ typedef struct {
   double bound[BP_TIER_COUNT]; /**< valid for the full model; NAN = none */
 } pool_plan;
 
-/* The pool pairs with a positive value in the LP solution, and their
- * values (both allocated here, the caller frees); returns how many. */
-static size_t lp_pairs(const bp_model *pm, size_t **pairs, double **values) {
-  *pairs = bp_alloc((pm->n_x + 1) * sizeof **pairs);
-  *values = bp_alloc((pm->n_x + 1) * sizeof **values);
-  size_t n = 0;
-  for (size_t k = 0; k < pm->n_x; k++) {
-    double v = glp_get_col_prim(pm->problem, pm->col_of_candidate[pm->x_candidate[k]]);
-    if (v > 1e-9) {
-      (*pairs)[n] = pm->x_candidate[k];
-      (*values)[n++] = v;
-    }
-  }
-  return n;
-}
-
 /* Prices out the pool model's LP and adds the Hall cuts its solution
  * breaks, until it breaks none (each block's units can then carry the LP's
  * households), the cuts stop moving its value, or time is up.  Returns the
  * last priced-out LP value, a bound on the tier for the pool model and so
  * for the full one (NAN when the LP was never priced out). */
 static double cut_the_lp(bp_model *pm, const bp_pools *pools, const bp_case *kase,
-                         const bp_derived *d, double deadline, int trace) {
+                         const bp_derived *d, double deadline, int trace,
+                         lp_point *last) {
   double priced_out = NAN;
   /* The LP of a tier is very degenerate: cuts often move it to another
    * optimum of the same value.  Once they stop moving the value they are
    * not worth their time (the tier's own rounds add the cuts its proposals
    * need). */
   enum { MOST_STALLED = 2 };
-  double last = NAN;
+  double last_value = NAN;
   for (int stalled = 0; stalled < MOST_STALLED;) {
     tier_lp lp = {.maximise = glp_get_obj_dir(pm->problem) == GLP_MAX,
-                  .known_bound = NAN};
+                  .known_bound = NAN, .last = last};
     generate_columns(pm, &lp, deadline, 0, trace);
     if (!lp.lp_optimal || !lp.priced_out)
       break;
     /* Priced out, with or without the cuts still to come: a bound. */
     priced_out = lp.lp_value;
-    stalled = !isnan(last) && fabs(lp.lp_value - last) < 1e-6 ? stalled + 1 : 0;
-    last = lp.lp_value;
-    size_t *pairs;
-    double *values;
-    size_t n = lp_pairs(pm, &pairs, &values);
+    stalled = !isnan(last_value) && fabs(lp.lp_value - last_value) < 1e-6 ? stalled + 1 : 0;
+    last_value = lp.lp_value;
     bp_hall_cut *cuts;
-    size_t n_cuts = bp_pools_separate(pools, kase, d, pairs, values, n, &cuts);
-    free(pairs);
-    free(values);
+    size_t n_cuts = bp_pools_separate(pools, kase, d, last->pairs, last->values,
+                                      last->n, &cuts);
     if (trace)
       fprintf(stderr, "boplace:   pools: LP %.9g, %zu Hall cuts broken\n", lp.lp_value, n_cuts);
     bp_pools_add_cuts(pm, cuts, n_cuts);
@@ -1049,7 +1070,8 @@ static double cut_the_lp(bp_model *pm, const bp_pools *pools, const bp_case *kas
      * an optimum in a few pivots, where the primal one starts over from an
      * infeasible point (1.6 s against 0.1 s per round at the benchmark's
      * L).  The pricing round then starts from that optimum. */
-    lp_resolved_after_cuts(pm->problem, deadline);
+    if (lp_resolved_after_cuts(pm->problem, deadline))
+      lp_point_take(pm, last);
   }
   return priced_out;
 }
@@ -1065,20 +1087,15 @@ static int better_first_tiers(const double a[3], const double b[3]);
  * slow), while the spread LP is nearly integral: rounding it houses nearly
  * the LP's value in a fraction of a second.  The result replaces chosen
  * when its tiers 1-3 are better; returns whether it did. */
-static int round_on_units(bp_model *pm, const bp_pools *pools, const bp_case *kase,
-                          const bp_derived *d, int *chosen, int *have_start,
-                          double deadline, int trace, size_t **support,
-                          size_t *n_support) {
-  size_t nh = kase->n_households;
-  size_t *pairs;
-  double *values;
-  size_t n = lp_pairs(pm, &pairs, &values), fractional = 0;
+static int round_on_units(const lp_point *point, const bp_pools *pools,
+                          const bp_case *kase, const bp_derived *d, int *chosen,
+                          int *have_start, double deadline, int trace,
+                          size_t **support, size_t *n_support) {
+  size_t nh = kase->n_households, n = point->n, fractional = 0;
   for (size_t k = 0; k < n; k++)
-    fractional += values[k] < 1.0 - 1e-9;
+    fractional += point->values[k] < 1.0 - 1e-9;
   double *real_value = bp_alloc((d->n_candidates + 1) * sizeof *real_value);
-  bp_pools_spread(pools, kase, d, pairs, values, n, real_value);
-  free(pairs);
-  free(values);
+  bp_pools_spread(pools, kase, d, point->pairs, point->values, n, real_value);
   /* The real pairs the spread LP uses: the full model starts from them,
    * so that its LP starts at the pool LP's value. */
   size_t m = 0;
@@ -1185,6 +1202,10 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
                           pool_plan *plan) {
   /* Rounds of Hall cuts per tier before the full model takes over. */
   enum { MOST_CUT_ROUNDS = 20 };
+  /* The pool LP starts from each household's cheapest pool pair (and the
+   * start's): at the national size its first LP takes 11 s so, against 18 s
+   * from the three cheapest, and pricing gets further in the same time. */
+  enum { POOL_FIRST_COLUMNS = 1 };
   /* Tier 1 first: it decides who is housed, and its LP is the slowest. */
   static const double share[3] = {0.7, 0.5, 1.0};
   double started = now_seconds();
@@ -1199,7 +1220,7 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
   int have_pooled = *have_start;
   if (have_pooled)
     bp_pools_from_units(&pools, kase, d, chosen, pooled);
-  unsigned char *active = first_columns(&pools.derived, have_pooled ? pooled : NULL, nh);
+  unsigned char *active = first_columns(&pools.derived, have_pooled ? pooled : NULL, nh, POOL_FIRST_COLUMNS);
   bp_model pm;
   bp_model_build_restricted(&pools.kase, &pools.derived, 0, active, &pm);
   free(active);
@@ -1211,9 +1232,11 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
             glp_get_num_rows(pm.problem), glp_get_num_cols(pm.problem),
             now_seconds() - started);
 
+  lp_point point = {0};
   for (int t = 0; t < 3; t++) {
     bp_tier tier = (bp_tier)t;
     bp_model_set_objective(&pm, tier);
+    lp_point_free(&point);
     double tier_deadline = now_seconds() + share[t] * (deadline - now_seconds());
     double value = NAN, bound = NAN, cut_bound = NAN;
     int optimal = 0, timed_out = 0, placed = 0;
@@ -1224,15 +1247,34 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
         bp_pools_from_units(&pools, kase, d, chosen, pooled);
         have_pooled = keeps_every_row(&pm, pooled, 0);
       }
-      double lp_bound = cut_the_lp(&pm, &pools, kase, d, tier_deadline, trace);
-      if (!isnan(lp_bound) && (isnan(cut_bound) || lp_bound < cut_bound))
+      /* At the national size pricing does not end in time, and its last
+       * LP, rounded, is the best proposal the run gets: tier 1's first
+       * pricing may take most of the pool stage, leaving a fifth of that
+       * for rounding.  Where it ends (the annual size: in a second or
+       * two), the tier goes on within its own share. */
+      double now_s = now_seconds();
+      double pricing_end = t == 0 && round == 0 ? now_s + 0.9 * (deadline - now_s)
+                                                : tier_deadline;
+      double lp_bound = cut_the_lp(&pm, &pools, kase, d,
+                                   pricing_end - 0.2 * (pricing_end - now_s), trace, &point);
+      int priced_out = !isnan(lp_bound);
+      if (priced_out && (isnan(cut_bound) || lp_bound < cut_bound))
         cut_bound = lp_bound;
-      if (glp_get_status(pm.problem) == GLP_OPT &&
-          round_on_units(&pm, &pools, kase, d, chosen, have_start,
-                         now_seconds() + 0.1 * (tier_deadline - now_seconds()), trace,
-                         &plan->support, &plan->n_support)) {
+      if (point.n > 0 &&
+          round_on_units(&point, &pools, kase, d, chosen, have_start,
+                         priced_out ? now_seconds() + 0.1 * (tier_deadline - now_seconds())
+                                    : pricing_end,
+                         trace, &plan->support, &plan->n_support)) {
         bp_pools_from_units(&pools, kase, d, chosen, pooled);
         have_pooled = keeps_every_row(&pm, pooled, 0);
+      }
+      if (!priced_out) {
+        /* Branching needs the priced-out LP (and would spend the time on
+         * pricing): the full model takes over from the rounded LP. */
+        if (trace)
+          fprintf(stderr, "boplace: pools: tier %d LP not priced out in its time, %.2f s\n",
+                  t + 1, now_seconds() - started);
+        break;
       }
       double now[3];
       first_tiers(kase, d, chosen, now);
@@ -1298,6 +1340,7 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
     plan->proven = t + 1;
     bp_model_fix_tier(&pm, tier, value);
   }
+  lp_point_free(&point);
   bp_model_free(&pm);
   bp_pools_free(&pools);
   free(pooled);
@@ -1356,7 +1399,7 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
     plan_by_pools(kase, d, chosen, &have_start,
                   now_seconds() + 0.6 * (deadline - now_seconds()), trace, &plan);
   }
-  unsigned char *active = first_columns(d, have_start ? chosen : NULL, nh);
+  unsigned char *active = first_columns(d, have_start ? chosen : NULL, nh, 3);
   for (size_t k = 0; k < plan.n_support; k++)
     active[plan.support[k]] = 1;
   free(plan.support);
