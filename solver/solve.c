@@ -1198,8 +1198,8 @@ static void drop_what_breaks(const bp_case *kase, const bp_derived *d, int *chos
  * chosen when better.  chosen is a real proposal that keeps every rule
  * when *have_start, on entry and on return. */
 static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
-                          int *have_start, double deadline, int trace,
-                          pool_plan *plan) {
+                          int *have_start, double deadline, double pricing_deadline,
+                          int trace, pool_plan *plan) {
   /* Rounds of Hall cuts per tier before the full model takes over. */
   enum { MOST_CUT_ROUNDS = 20 };
   /* The pool LP starts from each household's cheapest pool pair (and the
@@ -1249,12 +1249,11 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
       }
       /* At the national size pricing does not end in time, and its last
        * LP, rounded, is the best proposal the run gets: tier 1's first
-       * pricing may take most of the pool stage, leaving a fifth of that
-       * for rounding.  Where it ends (the annual size: in a second or
-       * two), the tier goes on within its own share. */
+       * pricing may go on until pricing_deadline, past the stage's own,
+       * leaving a fifth of that for rounding.  Where it ends (the annual
+       * size: in a second or two), the tier goes on within its share. */
       double now_s = now_seconds();
-      double pricing_end = t == 0 && round == 0 ? now_s + 0.9 * (deadline - now_s)
-                                                : tier_deadline;
+      double pricing_end = t == 0 && round == 0 ? pricing_deadline : tier_deadline;
       double lp_bound = cut_the_lp(&pm, &pools, kase, d,
                                    pricing_end - 0.2 * (pricing_end - now_s), trace, &point);
       int priced_out = !isnan(lp_bound);
@@ -1396,8 +1395,9 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
   if (!(pools_env && strcmp(pools_env, "0") == 0) && nh > 0) {
     before_pools = bp_alloc((nh + 1) * sizeof *before_pools);
     memcpy(before_pools, chosen, nh * sizeof *chosen);
-    plan_by_pools(kase, d, chosen, &have_start,
-                  now_seconds() + 0.6 * (deadline - now_seconds()), trace, &plan);
+    double now_s = now_seconds();
+    plan_by_pools(kase, d, chosen, &have_start, now_s + 0.6 * (deadline - now_s),
+                  now_s + 0.8 * (deadline - now_s), trace, &plan);
   }
   unsigned char *active = first_columns(d, have_start ? chosen : NULL, nh, 3);
   for (size_t k = 0; k < plan.n_support; k++)
