@@ -41,7 +41,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "greedy.h"
 #include "model.h"
@@ -61,12 +60,6 @@ typedef struct {
   unsigned char *group_done; /**< per group: served (placed or skipped) */
   int *choice;               /**< per household: candidate index, -1 = none */
 } greedy;
-
-static double now_seconds(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 static int is_fresh(const greedy *g, int area) {
   return g->kase->policy.min_cluster > 0 &&
@@ -529,7 +522,7 @@ static void fill_figures(const greedy *g, bp_solution *s) {
 
 bp_status bp_greedy(const bp_case *kase, const bp_derived *derived,
                     bp_solution *solution, bp_diagnostics *diag) {
-  double started = now_seconds();
+  double started = bp_clock_seconds();
   memset(solution, 0, sizeof *solution);
   size_t nh = kase->n_households, na = kase->n_areas;
   solution->candidate_of_household =
@@ -573,7 +566,7 @@ bp_status bp_greedy(const bp_case *kase, const bp_derived *derived,
     solution->status =
         status == BP_INVALID ? BP_SOLVE_INFEASIBLE : BP_SOLVE_ERROR;
   }
-  solution->seconds = now_seconds() - started;
+  solution->seconds = bp_clock_seconds() - started;
 
   free(order);
   free(g.unit_used);

@@ -57,7 +57,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "improve.h"
 #include "model.h"
@@ -155,16 +154,10 @@ typedef struct {
   int *unplaced; /* scratch for the moves: households in serving order */
 } search;
 
-static double now_seconds(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 /* Looks at the clock every 1024 calls: cheap enough for inner loops. */
 static int time_up(search *s) {
   if (!s->out_of_time && (++s->ticks & 1023u) == 0 &&
-      now_seconds() >= s->deadline)
+      bp_clock_seconds() >= s->deadline)
     s->out_of_time = 1;
   return s->out_of_time;
 }

@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "greedy.h"
 #include "improve.h"
@@ -33,14 +32,8 @@ static volatile sig_atomic_t stop_requested;
 
 void bp_request_stop(void) { stop_requested = 1; }
 
-static double now_seconds(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 static int milliseconds_left(double deadline) {
-  double left = deadline - now_seconds();
+  double left = deadline - bp_clock_seconds();
   if (left < 0.001)
     return 1;
   return left > 2e6 ? 2000000000 : (int)(left * 1000.0);
@@ -325,7 +318,7 @@ static void generate_columns(bp_model *m, tier_lp *lp, double deadline,
   size_t capacity = kase->n_households * PER_HOUSEHOLD + 1;
   size_t *picked = bp_alloc(capacity * sizeof *picked);
   for (int round = 1;; round++) {
-    double round_started = now_seconds();
+    double round_started = bp_clock_seconds();
     if (!lp_solved(P, deadline))
       break;
     lp->lp_optimal = 1;
@@ -338,7 +331,7 @@ static void generate_columns(bp_model *m, tier_lp *lp, double deadline,
       lp->at_known_bound = 1;
       if (trace)
         fprintf(stderr, "boplace:   pricing round %d: LP %.9g reaches the known bound, %.2f s\n",
-                round, lp->lp_value, now_seconds() - round_started);
+                round, lp->lp_value, bp_clock_seconds() - round_started);
       break;
     }
     double *dual = row_duals(P);
@@ -402,7 +395,7 @@ static void generate_columns(bp_model *m, tier_lp *lp, double deadline,
       lp->lp_bound = bound;
     if (trace)
       fprintf(stderr, "boplace:   pricing round %d: LP %.9g, bound %.9g, %zu columns added (%zu in the model), %.2f s\n",
-              round, lp->lp_value, lp->lp_bound, n_picked, m->n_x, now_seconds() - round_started);
+              round, lp->lp_value, lp->lp_bound, n_picked, m->n_x, bp_clock_seconds() - round_started);
     if (n_picked == 0) {
       lp->priced_out = 1;
       lp->lp_bound = lp->lp_value;
@@ -413,7 +406,7 @@ static void generate_columns(bp_model *m, tier_lp *lp, double deadline,
     /* Where the last optimal LP is kept (the pool stage), a round that
      * would not end in time, by the last one's length, is not started: its
      * time goes to rounding that LP instead. */
-    if (lp->last && 2.0 * now_seconds() - round_started > deadline)
+    if (lp->last && 2.0 * bp_clock_seconds() - round_started > deadline)
       break;
     bp_model_add_candidates(m, picked, n_picked);
     if (stop_requested || milliseconds_left(deadline) <= 1)
@@ -426,7 +419,7 @@ int bp_model_price_out(bp_model *m, double seconds, int max_rounds,
                        double *lp_value, double *lp_bound) {
   tier_lp lp = {.maximise = glp_get_obj_dir(m->problem) == GLP_MAX,
                .known_bound = NAN};
-  generate_columns(m, &lp, now_seconds() + seconds, max_rounds, 0);
+  generate_columns(m, &lp, bp_clock_seconds() + seconds, max_rounds, 0);
   *lp_value = lp.lp_optimal ? lp.lp_value : NAN;
   *lp_bound = lp.lp_optimal ? lp.lp_bound : NAN;
   return lp.priced_out;
@@ -604,7 +597,7 @@ static int solve_tier(bp_model *m, int *chosen, int have_start, double deadline,
   if (lp.integral && lp.maximise &&
       (!have_start || incumbent < floor(lp.lp_value + 1e-6) - 0.5))
     round_the_lp(m, chosen, &have_start, &incumbent, lp.maximise,
-                 now_seconds() + 0.25 * (deadline - now_seconds()), trace);
+                 bp_clock_seconds() + 0.25 * (deadline - bp_clock_seconds()), trace);
   double tree_bound = NAN;
   /* The best a solution using a pair still missing can be worth: fact 1's
    * bound until fact 2 has looked at the missing pairs. */
@@ -699,7 +692,7 @@ static int solve_tier(bp_model *m, int *chosen, int have_start, double deadline,
      * (320.2 by 0.25 s, 275.7 by 0.5 s); and a stopped soft tier's bound is
      * fact 1's full LP bound either way (270.794 against 270.795). */
     double share = pass == 1 && m->objective_tier != BP_TIER_SOFT && !one_pass ? 0.5 : 1.0;
-    ip.tm_lim = milliseconds_left(now_seconds() + share * (deadline - now_seconds()));
+    ip.tm_lim = milliseconds_left(bp_clock_seconds() + share * (deadline - bp_clock_seconds()));
     /* No cut generators and no feasibility pump: measured on the
      * benchmark's M instance, they cost more time per node than they save
      * (tier 1: 20 s with Gomory, MIR and clique cuts and the pump; 4 s
@@ -1213,7 +1206,7 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
   int cut_short = rounds_env && *rounds_env >= '1' && *rounds_env <= '9' ? atoi(rounds_env) : 0;
   /* Tier 1 first: it decides who is housed, and its LP is the slowest. */
   static const double share[3] = {0.7, 0.5, 1.0};
-  double started = now_seconds();
+  double started = bp_clock_seconds();
   size_t nh = kase->n_households;
   memset(plan, 0, sizeof *plan);
   for (int t = 0; t < BP_TIER_COUNT; t++)
@@ -1225,7 +1218,8 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
   int have_pooled = *have_start;
   if (have_pooled)
     bp_pools_from_units(&pools, kase, d, chosen, pooled);
-  unsigned char *active = first_columns(&pools.derived, have_pooled ? pooled : NULL, nh, POOL_FIRST_COLUMNS);
+  unsigned char *active =
+      first_columns(&pools.derived, have_pooled ? pooled : NULL, nh, POOL_FIRST_COLUMNS);
   bp_model pm;
   bp_model_build_restricted(&pools.kase, &pools.derived, 0, active, &pm);
   free(active);
@@ -1235,14 +1229,14 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
     fprintf(stderr, "boplace: pools: %zu pool pairs (of %zu), %zu blocks of areas, model %d rows, %d columns, %.2f s\n",
             pools.derived.n_candidates, d->n_candidates, pools.n_blocks,
             glp_get_num_rows(pm.problem), glp_get_num_cols(pm.problem),
-            now_seconds() - started);
+            bp_clock_seconds() - started);
 
   lp_point point = {0};
   for (int t = 0; t < 3; t++) {
     bp_tier tier = (bp_tier)t;
     bp_model_set_objective(&pm, tier);
     lp_point_free(&point);
-    double tier_deadline = now_seconds() + share[t] * (deadline - now_seconds());
+    double tier_deadline = bp_clock_seconds() + share[t] * (deadline - bp_clock_seconds());
     double value = NAN, bound = NAN, cut_bound = NAN;
     int optimal = 0, timed_out = 0, placed = 0;
     for (int round = 0; round < MOST_CUT_ROUNDS && !placed; round++) {
@@ -1257,7 +1251,7 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
        * pricing may go on until pricing_deadline, past the stage's own,
        * leaving a fifth of that for rounding.  Where it ends (the annual
        * size: in a second or two), the tier goes on within its share. */
-      double now_s = now_seconds();
+      double now_s = bp_clock_seconds();
       double pricing_end = t == 0 && round == 0 ? pricing_deadline : tier_deadline;
       double lp_bound = cut_the_lp(&pm, &pools, kase, d,
                                    pricing_end - 0.2 * (pricing_end - now_s),
@@ -1265,11 +1259,12 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
       int priced_out = !isnan(lp_bound);
       if (priced_out && (isnan(cut_bound) || lp_bound < cut_bound))
         cut_bound = lp_bound;
+      double rounding_end = priced_out ? bp_clock_seconds() +
+                                             0.1 * (tier_deadline - bp_clock_seconds())
+                                       : pricing_end;
       if (point.n > 0 &&
-          round_on_units(&point, &pools, kase, d, chosen, have_start,
-                         priced_out ? now_seconds() + 0.1 * (tier_deadline - now_seconds())
-                                    : pricing_end,
-                         trace, &plan->support, &plan->n_support)) {
+          round_on_units(&point, &pools, kase, d, chosen, have_start, rounding_end, trace,
+                         &plan->support, &plan->n_support)) {
         bp_pools_from_units(&pools, kase, d, chosen, pooled);
         have_pooled = keeps_every_row(&pm, pooled, 0);
       }
@@ -1278,7 +1273,7 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
          * pricing): the full model takes over from the rounded LP. */
         if (trace)
           fprintf(stderr, "boplace: pools: tier %d LP not priced out in its time, %.2f s\n",
-                  t + 1, now_seconds() - started);
+                  t + 1, bp_clock_seconds() - started);
         break;
       }
       double now[3];
@@ -1289,7 +1284,7 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
         optimal = placed = 1;
         if (trace)
           fprintf(stderr, "boplace: pools: tier %d value %.9g (optimal: the LP rounded on the units reaches its bound), %.2f s\n",
-                  t + 1, value, now_seconds() - started);
+                  t + 1, value, bp_clock_seconds() - started);
         break;
       }
       tier_options options = {.mip_gap = 0.0, .known_bound = NAN};
@@ -1304,7 +1299,7 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
       placed = short_of == 0;
       if (!placed) {
         drop_what_breaks(kase, d, real);
-        bp_improve(kase, d, real, now_seconds() + 0.1 * (tier_deadline - now_seconds()));
+        bp_improve(kase, d, real, bp_clock_seconds() + 0.1 * (tier_deadline - bp_clock_seconds()));
       }
       double mine[3], theirs[3];
       first_tiers(kase, d, real, mine);
@@ -1322,7 +1317,7 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
                                  : fmin(bound, floor(cut_bound + 1e-6)),
                 optimal ? " (optimal)" : "", short_of,
                 n_cuts ? ", Hall cuts added" : "", mine[0],
-                better ? " (kept)" : "", now_seconds() - started);
+                better ? " (kept)" : "", bp_clock_seconds() - started);
       bp_pools_add_cuts(&pm, cuts, n_cuts);
       bp_hall_cuts_free(cuts, n_cuts);
       if (!placed)
@@ -1360,7 +1355,7 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
 bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
                           bp_solution *s, bp_diagnostics *diag, double seconds) {
   memset(s, 0, sizeof *s);
-  double started = now_seconds();
+  double started = bp_clock_seconds();
   double deadline = started + seconds;
   size_t nh = kase->n_households;
   s->candidate_of_household = bp_alloc((nh + 1) * sizeof *s->candidate_of_household);
@@ -1384,10 +1379,10 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
    * more local search (L: 37 moves in 0.5 s, 39 in 2 s). */
   if (have_start) {
     double budget = fmin(0.5, 0.1 * seconds);
-    int moves = bp_improve(kase, d, chosen, now_seconds() + budget);
+    int moves = bp_improve(kase, d, chosen, bp_clock_seconds() + budget);
     if (trace)
       fprintf(stderr, "boplace: local search: %d improving moves, %.2f s\n", moves,
-              now_seconds() - started);
+              bp_clock_seconds() - started);
   }
   /* Tiers 1-3 on the pools first (formulation.md §9): at the annual and
    * national sizes they prove those tiers where the full model cannot.
@@ -1401,7 +1396,7 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
   if (!(pools_env && strcmp(pools_env, "0") == 0) && nh > 0) {
     before_pools = bp_alloc((nh + 1) * sizeof *before_pools);
     memcpy(before_pools, chosen, nh * sizeof *chosen);
-    double now_s = now_seconds();
+    double now_s = bp_clock_seconds();
     plan_by_pools(kase, d, chosen, &have_start, now_s + 0.6 * (deadline - now_s),
                   now_s + 0.8 * (deadline - now_s), trace, &plan);
   }
@@ -1432,7 +1427,7 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
     fprintf(stderr, "boplace: model %d rows, %d columns (%d integer), %zu of %zu pairs, built in %.2f s; greedy start houses %d\n",
             glp_get_num_rows(m.problem), glp_get_num_cols(m.problem),
             glp_get_num_int(m.problem), m.n_x, d->n_candidates,
-            now_seconds() - started, have_start ? greedy_housed : 0);
+            bp_clock_seconds() - started, have_start ? greedy_housed : 0);
   int all_optimal = 1;
   bp_status result = BP_OK;
 
@@ -1454,7 +1449,7 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
       bp_model_fix_tier(&m, tier, plan.value[t]);
       if (trace)
         fprintf(stderr, "boplace: tier %d (%s): value %.9g, optimal (on the pools), %.2f s\n",
-                t + 1, tier_names[t], plan.value[t], now_seconds() - started);
+                t + 1, tier_names[t], plan.value[t], bp_clock_seconds() - started);
       continue;
     }
     double value = 0, bound = 0;
@@ -1473,7 +1468,7 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
      * still improves the proposal and reports its own bound, instead of
      * the first taking it all. */
     static const double share[BP_TIER_COUNT] = {0.4, 0.5, 0.5, 1.0};
-    double tier_deadline = now_seconds() + share[t] * (deadline - now_seconds());
+    double tier_deadline = bp_clock_seconds() + share[t] * (deadline - bp_clock_seconds());
     tier_options options = {
         .mip_gap = tier == BP_TIER_SOFT ? kase->policy.mip_gap : 0.0,
         .known_bound = combine > 0 ? NAN : plan.bound[t]};
@@ -1527,7 +1522,7 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
       fprintf(stderr, "boplace: tier %d (%s): value %.9g, bound %.9g, %s%s, %.2f s, %zu columns\n",
               t + 1, tier_names[t], value, bound,
               optimal ? "optimal" : "not proven",
-              combine > 0 ? " (solved with tier 2)" : "", now_seconds() - started,
+              combine > 0 ? " (solved with tier 2)" : "", bp_clock_seconds() - started,
               m.n_x);
     s->tier_value[t] = value;
     s->tier_bound[t] = bound;
@@ -1563,7 +1558,7 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
   s->rows = glp_get_num_rows(m.problem);
   s->columns = glp_get_num_cols(m.problem);
   s->integer_columns = glp_get_num_int(m.problem);
-  s->seconds = now_seconds() - started;
+  s->seconds = bp_clock_seconds() - started;
   bp_model_free(&m);
   glp_term_hook(NULL, NULL);
   return result;
