@@ -823,9 +823,180 @@ static int feasible(bp_model *m) {
  * rest feasible): release each lock in turn and keep it released while the
  * model stays infeasible.  The coordinator then sees exactly which of their
  * decisions collide, not just "infeasible". */
+/* The place lock of each household (its index in kase->locks), -1 = none. */
+static int *place_lock_of(const bp_case *kase) {
+  int *lock_of = bp_alloc((kase->n_households + 1) * sizeof *lock_of);
+  for (size_t h = 0; h < kase->n_households; h++)
+    lock_of[h] = -1;
+  for (size_t l = 0; l < kase->n_locks; l++)
+    if (kase->locks[l].action == BP_LOCK_PLACE)
+      lock_of[kase->locks[l].household] = (int)l;
+  return lock_of;
+}
+
+/* One limit the place locks alone can overfill: what they bring to each
+ * unit, building, area, school and daycare, against its room. */
+typedef enum {
+  LOCKED_UNIT, LOCKED_BUILDING, LOCKED_AREA, LOCKED_SCHOOL, LOCKED_DAYCARE,
+  LOCKED_KINDS
+} locked_kind;
+
+/* What lock l brings to limit kind k, and which one (-1: none). */
+static int locked_into(const bp_case *kase, const bp_lock *lock, locked_kind k,
+                       int *amount) {
+  const bp_unit *u = &kase->units[lock->unit];
+  const bp_household *hh = &kase->households[lock->household];
+  const bp_area *area = &kase->areas[u->area];
+  *amount = 1;
+  switch (k) {
+  case LOCKED_UNIT:
+    return lock->unit;
+  case LOCKED_BUILDING:
+    return kase->policy.max_new_per_building > 0 ? u->building_index : -1;
+  case LOCKED_AREA:
+    return u->area;
+  case LOCKED_SCHOOL:
+    *amount = hh->children_6_16;
+    return hh->children_6_16 > 0 ? area->school : -1;
+  default:
+    *amount = hh->children_0_5;
+    return hh->children_0_5 > 0 ? area->daycare : -1;
+  }
+}
+
+/* The room of limit `which` of kind k, and the rule that sets it. */
+static int locked_room(const bp_case *kase, const bp_derived *d, locked_kind k,
+                       int which, const char **rule) {
+  switch (k) {
+  case LOCKED_UNIT:
+    *rule = "the unit's places";
+    return kase->units[which].places;
+  case LOCKED_BUILDING:
+    *rule = "max_new_per_building";
+    return kase->policy.max_new_per_building;
+  case LOCKED_AREA:
+    *rule = "max_newcomer_share";
+    return d->area_room[which];
+  case LOCKED_SCHOOL: {
+    int seats = kase->schools[which].free_seats, room = d->school_bilingual_room[which];
+    *rule = seats <= room ? "the school's free seats" : "max_bilingual_share";
+    return seats <= room ? seats : room;
+  }
+  default: {
+    int seats = kase->daycares[which].free_seats, room = d->daycare_bilingual_room[which];
+    *rule = seats <= room ? "the daycare's free places" : "max_bilingual_share";
+    return seats <= room ? seats : room;
+  }
+  }
+}
+
+static const char *locked_name(const bp_case *kase, locked_kind k, int which) {
+  switch (k) {
+  case LOCKED_UNIT:
+    return kase->units[which].id;
+  case LOCKED_BUILDING:
+    return kase->buildings[which].name;
+  case LOCKED_AREA:
+    return kase->areas[which].id;
+  case LOCKED_SCHOOL:
+    return kase->schools[which].id;
+  default:
+    return kase->daycares[which].id;
+  }
+}
+
+/* Conflicts the place locks make on their own, found by counting: a group
+ * whose members are locked into different areas, and a unit, building,
+ * area, school or daycare whose room the locks into it overfill.  Each
+ * lock of such a conflict gets an error naming the rule, the limit and the
+ * other locks.  Returns how many conflicts were found (0: the conflict
+ * needs the model to see, explain_conflicting_locks). */
+static int explain_counted_lock_conflicts(const bp_case *kase, const bp_derived *d,
+                                          bp_diagnostics *diag) {
+  static const char *const kind_word[LOCKED_KINDS] = {"unit", "building", "area",
+                                                      "school", "daycare"};
+  static const char *const what[LOCKED_KINDS] = {"households", "new households",
+                                                 "newcomer households",
+                                                 "school-age children",
+                                                 "children under six"};
+  int *lock_of = place_lock_of(kase);
+  int conflicts = 0;
+  for (size_t g = 0; g < kase->n_groups; g++) {
+    const bp_group *group = &kase->groups[g];
+    int first = -1; /* a locked member, to compare the others' areas with */
+    for (int k = 0; k < group->n_members; k++) {
+      int l = lock_of[group->members[k]];
+      if (l < 0)
+        continue;
+      if (first < 0) {
+        first = l;
+        continue;
+      }
+      const bp_lock *a = &kase->locks[first], *b = &kase->locks[l];
+      int area_a = kase->units[a->unit].area, area_b = kase->units[b->unit].area;
+      if (area_a == area_b)
+        continue;
+      conflicts++;
+      for (int side = 0; side < 2; side++) {
+        const bp_lock *mine = side ? b : a, *other = side ? a : b;
+        bp_error(diag, "locks.csv", mine->origin.line, 1,
+                 "the lock placing household '%s' in unit '%s' (area '%s') and the "
+                 "lock on line %d placing household '%s' in unit '%s' (area '%s') "
+                 "split group '%s', whose households must live in one area; "
+                 "release one of them",
+                 kase->households[mine->household].id, kase->units[mine->unit].id,
+                 kase->areas[kase->units[mine->unit].area].id, other->origin.line,
+                 kase->households[other->household].id, kase->units[other->unit].id,
+                 kase->areas[kase->units[other->unit].area].id, group->id);
+      }
+    }
+  }
+  size_t sizes[LOCKED_KINDS] = {kase->n_units, kase->n_buildings, kase->n_areas,
+                                kase->n_schools, kase->n_daycares};
+  for (int k = 0; k < LOCKED_KINDS; k++) {
+    int *brought = bp_calloc(sizes[k] + 1, sizeof *brought);
+    int *locks = bp_calloc(sizes[k] + 1, sizeof *locks);
+    for (size_t l = 0; l < kase->n_locks; l++) {
+      int amount, which;
+      if (kase->locks[l].action != BP_LOCK_PLACE ||
+          (which = locked_into(kase, &kase->locks[l], (locked_kind)k, &amount)) < 0)
+        continue;
+      brought[which] += amount;
+      locks[which]++;
+    }
+    for (size_t w = 0; w < sizes[k]; w++) {
+      const char *rule;
+      int room = locked_room(kase, d, (locked_kind)k, (int)w, &rule);
+      if (locks[w] == 0 || brought[w] <= room)
+        continue;
+      conflicts++;
+      for (size_t l = 0; l < kase->n_locks; l++) {
+        const bp_lock *lock = &kase->locks[l];
+        int amount;
+        if (lock->action != BP_LOCK_PLACE ||
+            locked_into(kase, lock, (locked_kind)k, &amount) != (int)w)
+          continue;
+        bp_error(diag, "locks.csv", lock->origin.line, 1,
+                 "the lock placing household '%s' in unit '%s' is one of %d locks "
+                 "into %s '%s': together they bring %d %s, where there is room for "
+                 "%d (%s); release locks that bring at least %d of them",
+                 kase->households[lock->household].id, kase->units[lock->unit].id,
+                 locks[w], kind_word[k], locked_name(kase, (locked_kind)k, (int)w),
+                 brought[w], what[k], room, rule, brought[w] - room);
+      }
+    }
+    free(brought);
+    free(locks);
+  }
+  free(lock_of);
+  return conflicts;
+}
+
 static void explain_conflicting_locks(const bp_case *kase, bp_model *m,
                                       bp_diagnostics *diag) {
   const bp_derived *d = m->derived;
+  if (explain_counted_lock_conflicts(kase, d, diag) > 0)
+    return;
   /* Locked candidates always have a column (bp_model_build_restricted). */
   int *in_conflict = bp_calloc(d->n_candidates + 1, sizeof *in_conflict);
   for (size_t i = 0; i < d->n_candidates; i++) {

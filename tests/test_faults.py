@@ -1155,14 +1155,17 @@ def eligible_matching(case, units, households):
     return extend(0, set(), [])
 
 
-def locks_conflict(ctx, name, pairs, households=None):
+def locks_conflict(ctx, name, pairs, households=None, tables=None):
     """The sample with `pairs` added as place locks (and households.csv
-    replaced by households = (header, rows, delimiter) if given): exit
-    status, stderr, the locks.csv line of each added lock, OUT untouched?"""
+    replaced by households = (header, rows, delimiter) if given, and any
+    file of tables = {name: (header, rows, delimiter)}): exit status,
+    stderr, the locks.csv line of each added lock, OUT untouched?"""
     case = ctx.path(name)
     shutil.copytree(SAMPLE, case)
     if households:
         write_table(os.path.join(case, "households.csv"), *households)
+    for table, content in (tables or {}).items():
+        write_table(os.path.join(case, table), *content)
     path = os.path.join(case, "locks.csv")
     with open(path, "rb") as f:
         lines = f.read().decode("utf-8").splitlines()
@@ -1223,10 +1226,7 @@ def _(ctx):
 
 
 @check("locks that break a building limit: the message names the rule and "
-       "the building",
-       known="solve.c's deletion filter names the locks but only a list of "
-             "possible rules ('an area or school cap, a building limit, "
-             "min_cluster or a group rule')")
+       "the building")
 def _(ctx):
     building, limit, (case, code, stderr, added, left) = building_conflict(ctx)
     if building in stderr and "max_new_per_building" in stderr:
@@ -1235,10 +1235,53 @@ def _(ctx):
             % (building, limit)], []
 
 
-@check("locks that split a group across areas: exit 2, both named",
-       known="the group check of the place locks names only the later lock "
-             "('not every member has a unit that fits in area ...'), not the "
-             "lock that holds the other member in another area")
+@check("locks that overfill a school together: exit 2, every one named "
+       "with the school and its free seats")
+def _(ctx):
+    """Two households with school children locked into the district of one
+    school whose free seats take either family but not both."""
+    case = boplace_check.Case(SAMPLE)
+    free = [h for h in sorted(case.households)
+            if case.households[h]["group"] is None and h not in case.place_lock
+            and case.households[h]["c6"] > 0]
+    for school in sorted(case.schools):
+        units = [u for u in sorted(case.units)
+                 if case.areas[case.units[u]["area"]]["school"] == school]
+        for i, a in enumerate(free):
+            for b in free[i + 1:]:
+                pairs = eligible_matching(case, units[:2], [a, b]) \
+                    if len(units) >= 2 else None
+                if not pairs:
+                    continue
+                seats = max(case.households[a]["c6"], case.households[b]["c6"])
+                path = os.path.join(SAMPLE, "schools.csv")
+                header, rows, delimiter = read_table(path)
+                id_col, seats_col = header.index("school_id"), header.index("free_seats")
+                for row in rows:
+                    if row[id_col] == school:
+                        row[seats_col] = str(seats)
+                _, code, stderr, added, left = locks_conflict(
+                    ctx, "locks-school", pairs,
+                    tables={"schools.csv": (header, rows, delimiter)})
+                problems = [] if code == 2 else ["exit %d, expected 2" % code]
+                if lock_lines_named(stderr) != set(added):
+                    problems.append("locks.csv lines named %s, expected %s"
+                                    % (sorted(lock_lines_named(stderr)), sorted(added)))
+                for line in added:
+                    if not re.search(r"^locks\.csv:%d:\d+: error: .*school '%s'.*"
+                                     r"room for %d \(the school's free seats\)"
+                                     % (line, school, seats), stderr, re.M):
+                        problems.append("line %d does not name school %s and its "
+                                        "%d free seats" % (line, school, seats))
+                if problems:
+                    problems.append("stderr:\n" + stderr)
+                return problems + left, ["%s in %s, school %s with %d free seats"
+                                         % (pairs[0], pairs[1], school, seats)]
+    raise Skip("no two households of the sample with school children fit one "
+               "school's district")
+
+
+@check("locks that split a group across areas: exit 2, both named")
 def _(ctx):
     """Two households made a group, each of whose locks alone could be kept
     (both have units in both areas), locked into different areas."""
