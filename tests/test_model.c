@@ -210,12 +210,16 @@ static void conflicting_place_locks_are_reported(void **state) {
   s.kase.areas[0].households = 1000;
   assert_int_equal(solve_case(&s), BP_INVALID);
   assert_int_equal(s.solution.status, BP_SOLVE_INFEASIBLE);
-  /* Any two of the three locks fit; all three do not: all three named. */
+  /* Any two of the three locks fit; all three do not: all three named,
+   * with the area, its room and the rule. */
   assert_int_equal(s.diag.errors, 3);
   for (size_t i = 0; i < 3; i++) {
     assert_string_equal(s.diag.items[i].file, "locks.csv");
     assert_int_equal(s.diag.items[i].line, (int)i + 2);
-    assert_non_null(strstr(s.diag.items[i].message, "the other 2 locks"));
+    assert_non_null(strstr(s.diag.items[i].message, "one of 3 locks into area"));
+    assert_non_null(strstr(s.diag.items[i].message,
+                           "bring 3 newcomer households, where there is room for 2 "
+                           "(max_newcomer_share)"));
   }
   done(&s);
 
