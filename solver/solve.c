@@ -751,6 +751,10 @@ static int solve_tier(bp_model *m, int *chosen, int have_start, double deadline,
     double b = isnan(tree_bound) ? outside
                : lp.maximise ? fmax(tree_bound, outside) : fmin(tree_bound, outside);
     b = lp.maximise ? fmin(b, lp.lp_bound) : fmax(b, lp.lp_bound);
+    /* Tiers 1-3 count whole households and days: no proposal is worth a
+     * fraction (GLPK's tree bound for L's 2,815 read 2814.9999999999986). */
+    if (lp.integral)
+      b = lp.maximise ? floor(b + 1e-6) : ceil(b - 1e-6);
     if (lp.maximise ? b < incumbent : b > incumbent)
       b = incumbent;
     *bound = b;

@@ -642,6 +642,14 @@ def json_tiers(out_dir):
             type(e).__name__, e)
 
 
+def json_bounds(out_dir):
+    """{name: bound or None} of tiers 1-3 from proposals.json."""
+    with open(os.path.join(out_dir, "proposals.json"), encoding="utf-8") as f:
+        t = json.load(f)["run"]["solver"]["tiers"]
+    return {k: (None if t[k]["bound"] is None else float(t[k]["bound"]))
+            for k in ("housed", "waiting", "permanent")}
+
+
 def soft_close(a, b):
     return abs(a - b) <= SOFT_ATOL + SOFT_RTOL * max(abs(a), abs(b))
 
@@ -716,6 +724,14 @@ def compare(case, case_dir, out_dir, expected):
     if isinstance(jt, str):
         problems.append(jt)
     else:
+        for key, bound in json_bounds(out_dir).items():
+            # Tiers 1-3 count households and days: a bound is whole, and
+            # never below the optimum the enumeration found.
+            i = ("housed", "waiting", "permanent").index(key)
+            if bound is not None and (bound != int(bound) or bound < best[i]):
+                problems.append("proposals.json tiers.%s.bound = %r: not a whole "
+                                "number at or above the optimum %d"
+                                % (key, bound, best[i]))
         for i, key in enumerate(("housed", "waiting", "permanent")):
             if jt[key] != got[i]:
                 problems.append("proposals.json tiers.%s.value = %g, but "
