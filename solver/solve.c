@@ -822,11 +822,6 @@ static int feasible(bp_model *m) {
   return glp_intopt(m->problem, &ip) == 0 && glp_mip_status(m->problem) != GLP_NOFEAS;
 }
 
-/* The place locks cannot all be kept.  A deletion filter finds a set of
- * locks that conflict and is irreducible (dropping any one of them makes the
- * rest feasible): release each lock in turn and keep it released while the
- * model stays infeasible.  The coordinator then sees exactly which of their
- * decisions collide, not just "infeasible". */
 /* The place lock of each household (its index in kase->locks), -1 = none. */
 static int *place_lock_of(const bp_case *kase) {
   int *lock_of = bp_alloc((kase->n_households + 1) * sizeof *lock_of);
@@ -839,13 +834,14 @@ static int *place_lock_of(const bp_case *kase) {
 }
 
 /* One limit the place locks alone can overfill: what they bring to each
- * unit, building, area, school and daycare, against its room. */
+ * building, area, school and daycare, against its room.  (More place locks
+ * on a unit than its places are a read error, read_case.c.) */
 typedef enum {
-  LOCKED_UNIT, LOCKED_BUILDING, LOCKED_AREA, LOCKED_SCHOOL, LOCKED_DAYCARE,
-  LOCKED_KINDS
+  LOCKED_BUILDING, LOCKED_AREA, LOCKED_SCHOOL, LOCKED_DAYCARE, LOCKED_KINDS
 } locked_kind;
 
-/* What lock l brings to limit kind k, and which one (-1: none). */
+/* What `lock` brings to limit kind k (*amount), and to which one (-1:
+ * none). */
 static int locked_into(const bp_case *kase, const bp_lock *lock, locked_kind k,
                        int *amount) {
   const bp_unit *u = &kase->units[lock->unit];
@@ -853,8 +849,6 @@ static int locked_into(const bp_case *kase, const bp_lock *lock, locked_kind k,
   const bp_area *area = &kase->areas[u->area];
   *amount = 1;
   switch (k) {
-  case LOCKED_UNIT:
-    return lock->unit;
   case LOCKED_BUILDING:
     return kase->policy.max_new_per_building > 0 ? u->building_index : -1;
   case LOCKED_AREA:
@@ -872,9 +866,6 @@ static int locked_into(const bp_case *kase, const bp_lock *lock, locked_kind k,
 static int locked_room(const bp_case *kase, const bp_derived *d, locked_kind k,
                        int which, const char **rule) {
   switch (k) {
-  case LOCKED_UNIT:
-    *rule = "the unit's places";
-    return kase->units[which].places;
   case LOCKED_BUILDING:
     *rule = "max_new_per_building";
     return kase->policy.max_new_per_building;
@@ -896,8 +887,6 @@ static int locked_room(const bp_case *kase, const bp_derived *d, locked_kind k,
 
 static const char *locked_name(const bp_case *kase, locked_kind k, int which) {
   switch (k) {
-  case LOCKED_UNIT:
-    return kase->units[which].id;
   case LOCKED_BUILDING:
     return kase->buildings[which].name;
   case LOCKED_AREA:
@@ -910,17 +899,16 @@ static const char *locked_name(const bp_case *kase, locked_kind k, int which) {
 }
 
 /* Conflicts the place locks make on their own, found by counting: a group
- * whose members are locked into different areas, and a unit, building,
- * area, school or daycare whose room the locks into it overfill.  Each
+ * whose members are locked into different areas, and a building, area,
+ * school or daycare whose room the locks into it overfill.  Each
  * lock of such a conflict gets an error naming the rule, the limit and the
  * other locks.  Returns how many conflicts were found (0: the conflict
  * needs the model to see, explain_conflicting_locks). */
 static int explain_counted_lock_conflicts(const bp_case *kase, const bp_derived *d,
                                           bp_diagnostics *diag) {
-  static const char *const kind_word[LOCKED_KINDS] = {"unit", "building", "area",
-                                                      "school", "daycare"};
-  static const char *const what[LOCKED_KINDS] = {"households", "new households",
-                                                 "newcomer households",
+  static const char *const kind_word[LOCKED_KINDS] = {"building", "area", "school",
+                                                      "daycare"};
+  static const char *const what[LOCKED_KINDS] = {"new households", "newcomer households",
                                                  "school-age children",
                                                  "children under six"};
   int *lock_of = place_lock_of(kase);
@@ -955,8 +943,8 @@ static int explain_counted_lock_conflicts(const bp_case *kase, const bp_derived 
       }
     }
   }
-  size_t sizes[LOCKED_KINDS] = {kase->n_units, kase->n_buildings, kase->n_areas,
-                                kase->n_schools, kase->n_daycares};
+  size_t sizes[LOCKED_KINDS] = {kase->n_buildings, kase->n_areas, kase->n_schools,
+                                kase->n_daycares};
   for (int k = 0; k < LOCKED_KINDS; k++) {
     int *brought = bp_calloc(sizes[k] + 1, sizeof *brought);
     int *locks = bp_calloc(sizes[k] + 1, sizeof *locks);
@@ -996,6 +984,12 @@ static int explain_counted_lock_conflicts(const bp_case *kase, const bp_derived 
   return conflicts;
 }
 
+/* The place locks cannot all be kept.  When counting does not show why,
+ * a deletion filter finds a set of
+ * locks that conflict and is irreducible (dropping any one of them makes the
+ * rest feasible): release each lock in turn and keep it released while the
+ * model stays infeasible.  The coordinator then sees exactly which of their
+ * decisions collide, not just "infeasible". */
 static void explain_conflicting_locks(const bp_case *kase, bp_model *m,
                                       bp_diagnostics *diag) {
   const bp_derived *d = m->derived;
