@@ -984,12 +984,12 @@ static int explain_counted_lock_conflicts(const bp_case *kase, const bp_derived 
   return conflicts;
 }
 
-/* The place locks cannot all be kept.  When counting does not show why,
- * a deletion filter finds a set of
- * locks that conflict and is irreducible (dropping any one of them makes the
- * rest feasible): release each lock in turn and keep it released while the
- * model stays infeasible.  The coordinator then sees exactly which of their
- * decisions collide, not just "infeasible". */
+/* The place locks cannot all be kept.  When counting does not show why, a
+ * deletion filter finds a set of locks that conflict and is irreducible
+ * (dropping any one of them makes the rest feasible): release each lock in
+ * turn and keep it released while the model stays infeasible.  The
+ * coordinator then sees exactly which of their decisions collide, not just
+ * "infeasible". */
 static void explain_conflicting_locks(const bp_case *kase, bp_model *m,
                                       bp_diagnostics *diag) {
   const bp_derived *d = m->derived;
@@ -1365,8 +1365,8 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
   /* Rounds of Hall cuts per tier before the full model takes over. */
   enum { MOST_CUT_ROUNDS = 20 };
   /* The pool LP starts from each household's cheapest pool pair (and the
-   * start's): at the national size its first LP takes 11 s so, against 18 s
-   * from the three cheapest, and pricing gets further in the same time. */
+   * start's): at the national size its first LP then takes 11 s, against
+   * 18 s from the three cheapest, and pricing gets further in its time. */
   enum { POOL_FIRST_COLUMNS = 1 };
   /* BOPLACE_POOL_PRICING_ROUNDS=n stops the pool LP's pricing after n
    * rounds, as time does at the national size, so that the tests run that
