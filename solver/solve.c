@@ -1097,13 +1097,17 @@ static double obvious_bound(const bp_case *kase, const bp_derived *d, bp_tier ti
   }
 }
 
-/* The pairs the restricted model starts with: each household's cheapest
- * few (by their own soft cost), the hand method's proposal and the place
- * locks (model_build.c adds those anyway).  Pricing adds the rest as the
- * duals ask for them; this only decides where it starts. */
+/* The full model starts from each household's three cheapest pairs. */
+enum { MOST_FIRST_COLUMNS = 3 };
+
+/* The pairs the restricted model starts with: each household's `most`
+ * cheapest (by their own soft cost, at most MOST_FIRST_COLUMNS), the hand
+ * method's proposal and the place locks (model_build.c adds those anyway).
+ * Pricing adds the rest as the duals ask for them; this only decides where
+ * it starts. */
 static unsigned char *first_columns(const bp_derived *d, const int *greedy_chosen,
                                     size_t n_households, int most) {
-  enum { MOST = 3 };
+  enum { MOST = MOST_FIRST_COLUMNS };
   /* BOPLACE_FIRST_COLUMNS=n starts from fewer (the tests use 0 and 1, so
    * that pricing, not the start, has to find the optimum); it changes the
    * path, never the optimum. */
@@ -1569,7 +1573,8 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
     plan_by_pools(kase, d, chosen, &have_start, now_s + 0.6 * (deadline - now_s),
                   now_s + 0.8 * (deadline - now_s), trace, &plan);
   }
-  unsigned char *active = first_columns(d, have_start ? chosen : NULL, nh, 3);
+  unsigned char *active =
+      first_columns(d, have_start ? chosen : NULL, nh, MOST_FIRST_COLUMNS);
   for (size_t k = 0; k < plan.n_support; k++)
     active[plan.support[k]] = 1;
   free(plan.support);
