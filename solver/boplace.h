@@ -310,6 +310,11 @@ typedef struct {
   size_t n_stops;
   /** Per household: the unit a `place` lock puts it in, -1 = none. */
   int *locked_unit;
+  /** Per household: how many households it stands for, NULL = one each.
+   *  Only the pool model's classes of households it cannot tell apart
+   *  (model_pools.c) stand for more: their (C1) row then has that many
+   *  places, and each pair's column takes up to that many. */
+  int *household_count;
   /** `forbid` locks as sorted keys household * n_units + unit. */
   uint64_t *forbidden; size_t n_forbidden;
   /** Outside scores as sorted keys household * n_areas + area, with values. */

@@ -44,9 +44,10 @@ typedef struct {
    *  live there, so the member's x there is never created; 0: z and the
    *  rows are not made yet, see bp_model_reduced_cost). */
   int *household_row, *unit_row, *building_row;
-  /** (C2) and (C8) are made when a unit's (building's) x columns outnumber
-   *  its limit; until then the row cannot bind and prices at 0.  Chains of
-   *  x indices + 1 per unit and building, with their lengths. */
+  /** (C2) and (C8) are made when a unit's (building's) x columns can
+   *  bring more households than its limit; until then the row cannot bind
+   *  and prices at 0.  Chains of x indices + 1 per unit and building, with
+   *  the households their columns can bring. */
   size_t *unit_first_x, *x_next_in_unit, *unit_columns;
   size_t *building_first_x, *x_next_in_building, *building_columns;
   int *district_row[2];

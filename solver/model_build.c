@@ -35,6 +35,12 @@
 /* member_area_row: the group cannot all live in this area. */
 #define BP_NO_ROW (-1)
 
+/* How many households household h of the model's case stands for: one,
+ * except in the pool model's classes (bp_derived.household_count). */
+static double household_count(const bp_derived *d, size_t h) {
+  return d->household_count ? (double)d->household_count[h] : 1.0;
+}
+
 typedef struct {
   int *rows, *cols;
   double *values;
@@ -226,7 +232,7 @@ void bp_model_build_restricted(const bp_case *kase, const bp_derived *d,
   for (size_t h = 0; h < nh; h++) {
     if (d->first_candidate[h] == d->first_candidate[h + 1])
       continue;
-    m->household_row[h] = add_row(&b, GLP_UP, 0.0, 1.0,
+    m->household_row[h] = add_row(&b, GLP_UP, 0.0, household_count(d, h),
                                   NAME(&b, name, "C1[%s]", kase->households[h].id));
   }
 
@@ -267,7 +273,7 @@ void bp_model_build_restricted(const bp_case *kase, const bp_derived *d,
       for (size_t k = by_unit[u]; k < by_unit[u + 1]; k++) {
         n++;
         int h = d->candidates[unit_members[k]].household;
-        households += !seen[h];
+        households += seen[h] ? 0 : (int)household_count(d, (size_t)h);
         seen[h] = 1;
       }
     }
@@ -296,7 +302,9 @@ void bp_model_build_restricted(const bp_case *kase, const bp_derived *d,
   const char *up_to = getenv("BOPLACE_DISTRICT_BINARIES_UP_TO");
   long limit = up_to && *up_to >= '0' && *up_to <= '9' ? atol(up_to)
                                                         : DISTRICT_BINARIES_UP_TO;
-  m->use_districts = (long)kase->n_households <= limit;
+  /* A w is one household's: a class of households (household_count) has
+   * its children counted directly. */
+  m->use_districts = (long)kase->n_households <= limit && !d->household_count;
   size_t n_slots[2] = {kase->n_schools, kase->n_daycares};
   for (int daycare = 0; daycare <= 1; daycare++) {
     size_t n_inst = n_slots[daycare];
@@ -320,7 +328,7 @@ void bp_model_build_restricted(const bp_case *kase, const bp_derived *d,
         if (served < 0 || stamp[served] == (int)h)
           continue;
         stamp[served] = (int)h; /* a new (household, institution) */
-        children_possible[served] += children;
+        children_possible[served] += children * (long)household_count(d, h);
         members[served]++;
       }
     }
@@ -581,7 +589,7 @@ static void make_district(bp_model *m, int h, int daycare, int inst) {
 
 /* A limit row over a chain of x columns (first/next hold x index + 1). */
 static int make_limit(bp_model *m, double limit, size_t first, const size_t *next,
-                      size_t length, const char *what, const char *id) {
+                      const char *what, const char *id) {
   int row = glp_add_rows(m->problem, 1);
   glp_set_row_bnds(m->problem, row, GLP_UP, 0.0, limit);
   if (m->with_names) {
@@ -589,6 +597,9 @@ static int make_limit(bp_model *m, double limit, size_t first, const size_t *nex
     snprintf(name, sizeof name, "%s[%s]", what, id);
     glp_set_row_name(m->problem, row, name);
   }
+  size_t length = 0;
+  for (size_t k = first; k; k = next[k - 1])
+    length++;
   int *ind = bp_alloc((length + 1) * sizeof *ind);
   double *val = bp_alloc((length + 1) * sizeof *val);
   int len = 0;
@@ -610,10 +621,12 @@ static void add_limits(bp_model *m, size_t k) {
   const bp_unit *u = &kase->units[c->unit];
   m->x_next_in_unit[k] = m->unit_first_x[c->unit];
   m->unit_first_x[c->unit] = k + 1;
-  if (++m->unit_columns[c->unit] == (size_t)u->places + 1 && !m->unit_row[c->unit])
+  size_t before = m->unit_columns[c->unit];
+  m->unit_columns[c->unit] += (size_t)household_count(m->derived, (size_t)c->household);
+  if (before <= (size_t)u->places && m->unit_columns[c->unit] > (size_t)u->places &&
+      !m->unit_row[c->unit])
     m->unit_row[c->unit] = make_limit(m, (double)u->places, m->unit_first_x[c->unit],
-                                      m->x_next_in_unit, m->unit_columns[c->unit],
-                                      "C2", u->id); /* (C2) */
+                                      m->x_next_in_unit, "C2", u->id); /* (C2) */
   int limit = kase->policy.max_new_per_building;
   int b = u->building_index;
   m->x_next_in_building[k] = 0;
@@ -621,10 +634,12 @@ static void add_limits(bp_model *m, size_t k) {
     return;
   m->x_next_in_building[k] = m->building_first_x[b];
   m->building_first_x[b] = k + 1;
-  if (++m->building_columns[b] == (size_t)limit + 1 && !m->building_row[b])
+  before = m->building_columns[b];
+  m->building_columns[b] += (size_t)household_count(m->derived, (size_t)c->household);
+  if (before <= (size_t)limit && m->building_columns[b] > (size_t)limit && !m->building_row[b])
     m->building_row[b] = make_limit(m, (double)limit, m->building_first_x[b],
-                                    m->x_next_in_building, m->building_columns[b],
-                                    "C8", kase->buildings[b].name); /* (C8) */
+                                    m->x_next_in_building, "C8",
+                                    kase->buildings[b].name); /* (C8) */
 }
 
 size_t bp_model_add_candidates(bp_model *m, const size_t *list, size_t n) {
@@ -677,7 +692,13 @@ size_t bp_model_add_candidates(bp_model *m, const size_t *list, size_t n) {
       val[len] = 1.0;
     }
     int col = glp_add_cols(m->problem, 1);
-    glp_set_col_kind(m->problem, col, GLP_BV);
+    double count = household_count(m->derived, (size_t)c->household);
+    if (count > 1.0) { /* a class: up to its size of households */
+      glp_set_col_kind(m->problem, col, GLP_IV);
+      glp_set_col_bnds(m->problem, col, GLP_DB, 0.0, count);
+    } else {
+      glp_set_col_kind(m->problem, col, GLP_BV);
+    }
     if (bp_candidate_locked(m->derived, i))
       glp_set_col_bnds(m->problem, col, GLP_FX, 1.0, 1.0); /* (C12) */
     if (m->with_names) {

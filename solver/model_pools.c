@@ -10,6 +10,7 @@
  * pool model must learn.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -674,4 +675,154 @@ void bp_pools_add_cuts(bp_model *pm, const bp_hall_cut *cuts, size_t n) { /* (C1
     free(ind);
     free(val);
   }
+}
+
+/* ------------------------------------------------------------------ */
+/* Classes of households the pool model cannot tell apart              */
+/* ------------------------------------------------------------------ */
+
+/* A household that stays a class of its own: a group member (its group's
+ * rows are its own) or one under a place lock (its pair is fixed). */
+static int alone(const bp_pools *pools, size_t h) {
+  return pools->kase.households[h].group >= 0 || pools->derived.locked_unit[h] >= 0;
+}
+
+/* Do households a and b have pool pairs in the same pools and the same
+ * children? */
+static int alike(const bp_pools *pools, size_t a, size_t b) {
+  const bp_household *ha = &pools->kase.households[a], *hb = &pools->kase.households[b];
+  const bp_derived *pd = &pools->derived;
+  size_t na = pd->first_candidate[a + 1] - pd->first_candidate[a];
+  if (ha->children_0_5 != hb->children_0_5 || ha->children_6_16 != hb->children_6_16 ||
+      na != pd->first_candidate[b + 1] - pd->first_candidate[b])
+    return 0;
+  for (size_t k = 0; k < na; k++)
+    if (pd->candidates[pd->first_candidate[a] + k].unit !=
+        pd->candidates[pd->first_candidate[b] + k].unit)
+      return 0;
+  return 1;
+}
+
+typedef struct {
+  uint64_t key;
+  int household;
+} keyed_household;
+
+static int by_key_then_household(const void *pa, const void *pb) {
+  const keyed_household *a = pa, *b = pb;
+  if (a->key != b->key)
+    return a->key < b->key ? -1 : 1;
+  return (a->household > b->household) - (a->household < b->household);
+}
+
+void bp_pool_classes_build(const bp_pools *pools, bp_pool_classes *out) {
+  memset(out, 0, sizeof *out);
+  const bp_case *pk = &pools->kase;
+  const bp_derived *pd = &pools->derived;
+  size_t nh = pk->n_households;
+  /* leader[h]: the first household alike to h (h itself when none). */
+  int *leader = bp_alloc((nh + 1) * sizeof *leader);
+  keyed_household *keyed = bp_alloc((nh + 1) * sizeof *keyed);
+  size_t n_keyed = 0;
+  for (size_t h = 0; h < nh; h++) {
+    leader[h] = (int)h;
+    if (alone(pools, h))
+      continue;
+    /* FNV-1a over the children and the pools: alike households share it. */
+    uint64_t key = 1469598103934665603ULL;
+    const bp_household *hh = &pk->households[h];
+    uint64_t words[2] = {(uint64_t)hh->children_0_5, (uint64_t)hh->children_6_16};
+    for (int w = 0; w < 2; w++)
+      key = (key ^ words[w]) * 1099511628211ULL;
+    for (size_t i = pd->first_candidate[h]; i < pd->first_candidate[h + 1]; i++)
+      key = (key ^ (uint64_t)pd->candidates[i].unit) * 1099511628211ULL;
+    keyed[n_keyed++] = (keyed_household){key, (int)h};
+  }
+  qsort(keyed, n_keyed, sizeof *keyed, by_key_then_household);
+  /* Within a run of one key (nearly always one class), each household
+   * joins the first earlier one it is alike to. */
+  for (size_t start = 0, end; start < n_keyed; start = end) {
+    for (end = start + 1; end < n_keyed && keyed[end].key == keyed[start].key; end++)
+      ;
+    for (size_t k = start + 1; k < end; k++)
+      for (size_t j = start; j < k; j++) {
+        int lj = keyed[j].household;
+        if (leader[lj] == lj && alike(pools, (size_t)lj, (size_t)keyed[k].household)) {
+          leader[keyed[k].household] = lj;
+          break;
+        }
+      }
+  }
+  /* Classes numbered by their first member, so that group members (each
+   * a class of its own) keep their order. */
+  int *class_of = bp_alloc((nh + 1) * sizeof *class_of);
+  size_t nc = 0;
+  for (size_t h = 0; h < nh; h++)
+    class_of[h] = leader[h] == (int)h ? (int)nc++ : class_of[leader[h]];
+  out->n_classes = nc;
+  out->member_first = bp_calloc(nc + 2, sizeof *out->member_first);
+  for (size_t h = 0; h < nh; h++)
+    out->member_first[class_of[h] + 2]++;
+  for (size_t c = 0; c < nc; c++)
+    out->member_first[c + 2] += out->member_first[c + 1];
+  out->members = bp_alloc((nh + 1) * sizeof *out->members);
+  for (size_t h = 0; h < nh; h++)
+    out->members[out->member_first[class_of[h] + 1]++] = (int)h;
+
+  /* The class case: the first member of each class, groups renumbered. */
+  out->kase = *pk;
+  out->kase.n_households = nc;
+  out->kase.households = bp_alloc((nc + 1) * sizeof *out->kase.households);
+  out->kase.groups = bp_alloc((pk->n_groups + 1) * sizeof *out->kase.groups);
+  for (size_t g = 0; g < pk->n_groups; g++) {
+    bp_group *group = &out->kase.groups[g];
+    *group = pk->groups[g];
+    group->members = bp_alloc(((size_t)group->n_members + 1) * sizeof *group->members);
+    for (int k = 0; k < group->n_members; k++)
+      group->members[k] = class_of[pk->groups[g].members[k]];
+  }
+  bp_derived *cd = &out->derived;
+  *cd = *pd;
+  cd->eligible_ignoring_locks = NULL;
+  cd->household_count = bp_alloc((nc + 1) * sizeof *cd->household_count);
+  cd->locked_unit = bp_alloc((nc + 1) * sizeof *cd->locked_unit);
+  cd->first_candidate = bp_alloc((nc + 1) * sizeof *cd->first_candidate);
+  size_t n = 0;
+  for (size_t c = 0; c < nc; c++) {
+    int h = out->members[out->member_first[c]];
+    n += pd->first_candidate[h + 1] - pd->first_candidate[h];
+  }
+  cd->candidates = bp_alloc((n + 1) * sizeof *cd->candidates);
+  n = 0;
+  for (size_t c = 0; c < nc; c++) {
+    int h = out->members[out->member_first[c]];
+    out->kase.households[c] = pk->households[h];
+    cd->household_count[c] = (int)(out->member_first[c + 1] - out->member_first[c]);
+    cd->locked_unit[c] = pd->locked_unit[h];
+    cd->first_candidate[c] = n;
+    for (size_t i = pd->first_candidate[h]; i < pd->first_candidate[h + 1]; i++) {
+      cd->candidates[n] = pd->candidates[i];
+      cd->candidates[n++].household = (int)c;
+    }
+  }
+  cd->first_candidate[nc] = n;
+  cd->n_candidates = n;
+  out->class_of = class_of;
+  free(leader);
+  free(keyed);
+}
+
+void bp_pool_classes_free(bp_pool_classes *classes) {
+  for (size_t g = 0; g < classes->kase.n_groups; g++)
+    free(classes->kase.groups[g].members);
+  free(classes->kase.groups);
+  free(classes->kase.households);
+  free(classes->derived.household_count);
+  free(classes->derived.locked_unit);
+  free(classes->derived.first_candidate);
+  free(classes->derived.candidates);
+  free(classes->member_first);
+  free(classes->members);
+  free(classes->class_of);
+  memset(classes, 0, sizeof *classes);
 }

@@ -93,4 +93,34 @@ void bp_hall_cuts_free(bp_hall_cut *cuts, size_t n);
  *  listed pairs' x sum to at most room. */
 void bp_pools_add_cuts(bp_model *pool_model, const bp_hall_cut *cuts, size_t n);
 
+/** The households the pool model cannot tell apart, as classes.  Two
+ *  households are alike there when they have pool pairs in the same pools
+ *  and the same children of each age, and neither is in a group or under a
+ *  place lock: every row then sees their pool pairs alike, and tier 1
+ *  counts them alike.  The class model (one household per class, its (C1)
+ *  row with the class's size, household_count) has the same LP value in
+ *  tier 1 as the pool model: a class solution shared evenly among the
+ *  members is a pool solution, and a pool solution summed by class a class
+ *  one.  At the national size it has a quarter of the households (XL:
+ *  3,085 classes of 12,000), and its LP prices out where the pool LP's
+ *  does not.  It serves tier 1 only: the members differ in waiting days
+ *  and in what their pairs cost. */
+typedef struct {
+  /** The pool case with one household per class (its first member's, the
+   *  groups' members renumbered) and the class's pool pairs: its first
+   *  member's, household_count its size. */
+  bp_case kase;
+  bp_derived derived;
+  size_t n_classes;
+  /** The members of class c: members[member_first[c] .. member_first[c+1]),
+   *  ascending; class c's pool pair j is member h's pool pair
+   *  pools->derived.first_candidate[h] + (j - derived.first_candidate[c]). */
+  size_t *member_first;
+  int *members;
+  int *class_of; /**< per household of the pool case */
+} bp_pool_classes;
+
+/** Sorts the households of the pool case into classes. */
+void bp_pool_classes_build(const bp_pools *pools, bp_pool_classes *classes);
+void bp_pool_classes_free(bp_pool_classes *classes);
 #endif
