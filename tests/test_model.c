@@ -352,6 +352,112 @@ static void pricing_reaches_the_full_lp(void **state) {
   unsetenv("BOPLACE_DISTRICT_BINARIES_UP_TO");
 }
 
+/* The classes of alike households (pools.h) are a reformulation of the
+ * pool model in tier 1: members are alike (same pools in the same order,
+ * same children, never a group member or under a lock), and the class
+ * model's LP and integer optimum are the pool model's, with all columns
+ * and priced out from one pair per class; the bound of a single round
+ * (LP value + each class's size times its best gain) is never below it. */
+static void classes_keep_the_pool_model(void **state) {
+  (void)state;
+  unsigned seed = 19;
+  int aggregated = 0;
+  for (int trial = 0; trial < 120; trial++) {
+    solved s;
+    random_case(&s.kase, &seed);
+    /* Copies of a household: alike by construction. */
+    int copies = rand_r(&seed) % 4;
+    const bp_household *first = &s.kase.households[s.kase.n_households - 1];
+    int adults = first->adults, c05 = first->children_0_5, c616 = first->children_6_16;
+    double rent = first->max_rent;
+    for (int k = 0; k < copies; k++)
+      tb_household(&s.kase, adults, c05, c616, rent, rand_r(&seed) % 200);
+    memset(&s.derived, 0, sizeof s.derived);
+    memset(&s.diag, 0, sizeof s.diag);
+    memset(&s.solution, 0, sizeof s.solution);
+    assert_int_equal(bp_derive(&s.kase, &s.derived, &s.diag), BP_OK);
+    bp_pools pools;
+    bp_pools_build(&s.kase, &s.derived, &pools);
+    bp_pool_classes classes;
+    bp_pool_classes_build(&pools, &classes);
+    size_t nh = s.kase.n_households;
+    assert_int_equal(classes.member_first[classes.n_classes], nh);
+    aggregated += classes.n_classes < nh;
+    const bp_derived *pd = &pools.derived, *cd = &classes.derived;
+    for (size_t c = 0; c < classes.n_classes; c++) {
+      size_t n = classes.member_first[c + 1] - classes.member_first[c];
+      assert_int_equal(cd->household_count[c], n);
+      for (size_t j = classes.member_first[c]; j < classes.member_first[c + 1]; j++) {
+        int h = classes.members[j];
+        const bp_household *hh = &s.kase.households[h];
+        assert_int_equal(classes.class_of[h], c);
+        if (n > 1) {
+          assert_true(hh->group < 0 && pd->locked_unit[h] < 0);
+          assert_int_equal(hh->children_0_5, classes.kase.households[c].children_0_5);
+          assert_int_equal(hh->children_6_16, classes.kase.households[c].children_6_16);
+        }
+        size_t len = pd->first_candidate[h + 1] - pd->first_candidate[h];
+        assert_int_equal(len, cd->first_candidate[c + 1] - cd->first_candidate[c]);
+        for (size_t k = 0; k < len; k++)
+          assert_int_equal(pd->candidates[pd->first_candidate[h] + k].unit,
+                           cd->candidates[cd->first_candidate[c] + k].unit);
+      }
+    }
+
+    bp_model pm, cm;
+    bp_model_build(&pools.kase, pd, 0, &pm);
+    bp_model_build(&classes.kase, cd, 0, &cm);
+    bp_model_set_objective(&pm, BP_TIER_HOUSED);
+    bp_model_set_objective(&cm, BP_TIER_HOUSED);
+    glp_smcp smcp;
+    glp_init_smcp(&smcp);
+    smcp.msg_lev = GLP_MSG_OFF;
+    assert_int_equal(glp_simplex(pm.problem, &smcp), 0);
+    assert_int_equal(glp_simplex(cm.problem, &smcp), 0);
+    double z_pool = glp_get_obj_val(pm.problem), z_class = glp_get_obj_val(cm.problem);
+    if (fabs(z_pool - z_class) > 1e-6)
+      fail_msg("trial %d: class LP %.9g, pool LP %.9g", trial, z_class, z_pool);
+    glp_iocp ip;
+    glp_init_iocp(&ip);
+    ip.msg_lev = GLP_MSG_OFF;
+    ip.presolve = GLP_ON;
+    assert_int_equal(glp_intopt(pm.problem, &ip), 0);
+    assert_int_equal(glp_intopt(cm.problem, &ip), 0);
+    if (fabs(glp_mip_obj_val(pm.problem) - glp_mip_obj_val(cm.problem)) > 1e-6)
+      fail_msg("trial %d: class optimum %.9g, pool optimum %.9g", trial,
+               glp_mip_obj_val(cm.problem), glp_mip_obj_val(pm.problem));
+    bp_model_free(&pm);
+    bp_model_free(&cm);
+
+    for (int rounds = 1; rounds >= 0; rounds--) {
+      unsigned char *active = calloc(cd->n_candidates + 1, 1);
+      for (size_t c = 0; c < classes.n_classes; c++)
+        if (cd->first_candidate[c] < cd->first_candidate[c + 1])
+          active[cd->first_candidate[c]] = 1;
+      bp_model part;
+      bp_model_build_restricted(&classes.kase, cd, 0, active, &part);
+      free(active);
+      bp_model_set_objective(&part, BP_TIER_HOUSED);
+      double value, bound;
+      int priced_out = bp_model_price_out(&part, 60.0, rounds, &value, &bound);
+      if (rounds == 0) {
+        assert_true(priced_out);
+        if (fabs(value - z_pool) > 1e-6)
+          fail_msg("trial %d: priced-out class LP %.9g, pool LP %.9g", trial, value, z_pool);
+      }
+      if (bound < z_pool - 1e-6)
+        fail_msg("trial %d rounds %d: class bound %.9g below the pool LP %.9g", trial,
+                 rounds, bound, z_pool);
+      bp_model_free(&part);
+    }
+    bp_pool_classes_free(&classes);
+    bp_pools_free(&pools);
+    done(&s);
+  }
+  /* The check above means something only where households were alike. */
+  assert_true(aggregated >= 60);
+}
+
 /* The full model's integer optimum of a tier, as a candidate per
  * household (glp_intopt on the whole model: the cases are small). */
 static double full_optimum(solved *s, bp_tier tier, int *chosen) {
@@ -637,6 +743,7 @@ int main(void) {
       cmocka_unit_test(lock_into_an_area_the_group_cannot_share),
       cmocka_unit_test(completed_proposal_keeps_every_row),
       cmocka_unit_test(pricing_reaches_the_full_lp),
+      cmocka_unit_test(classes_keep_the_pool_model),
       cmocka_unit_test(pools_bound_and_reach_the_full_model),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
