@@ -187,6 +187,14 @@ void bp_pools_build(const bp_case *kase, const bp_derived *d, bp_pools *out) {
   out->pool_pairs = bp_alloc((n + 1) * sizeof *out->pool_pairs);
   for (size_t i = 0; i < n; i++)
     out->pool_pairs[out->pool_first[pd->candidates[i].unit + 1]++] = i;
+  out->unit_first = bp_calloc(out->n_pools + 2, sizeof *out->unit_first);
+  for (size_t u = 0; u < kase->n_units; u++)
+    out->unit_first[bp_pools_of_unit(kase, (int)u) + 2]++;
+  for (size_t p = 0; p < out->n_pools; p++)
+    out->unit_first[p + 2] += out->unit_first[p + 1];
+  out->pool_units = bp_alloc((kase->n_units + 1) * sizeof *out->pool_units);
+  for (size_t u = 0; u < kase->n_units; u++)
+    out->pool_units[out->unit_first[bp_pools_of_unit(kase, (int)u) + 1]++] = (int)u;
   free(cheapest);
   free(seen);
 }
@@ -199,6 +207,8 @@ void bp_pools_free(bp_pools *pools) {
   free(pools->block_of_area);
   free(pools->pool_first);
   free(pools->pool_pairs);
+  free(pools->unit_first);
+  free(pools->pool_units);
   memset(pools, 0, sizeof *pools);
 }
 
@@ -432,6 +442,20 @@ static int compare_sizes(const void *a, const void *b);
  * all lie on the source side: its edges would not cross the cut, so the
  * same room holds with it.  Without the lifting an LP moves to pairs the
  * cut does not name, and separation would go on for ever. */
+/* Does household h have a pair with unit u?  Its pairs are sorted by
+ * unit. */
+static int has_pair(const bp_derived *d, int h, int u) {
+  size_t low = d->first_candidate[h], high = d->first_candidate[h + 1];
+  while (low < high) {
+    size_t mid = low + (high - low) / 2;
+    if (d->candidates[mid].unit < u)
+      low = mid + 1;
+    else
+      high = mid;
+  }
+  return low < d->first_candidate[h + 1] && d->candidates[low].unit == u;
+}
+
 static bp_hall_cut min_cut(network *g, const bp_pools *pools, const bp_case *kase,
                            const bp_derived *d, int block, const size_t *pairs,
                            size_t n) {
@@ -473,10 +497,14 @@ static bp_hall_cut min_cut(network *g, const bp_pools *pools, const bp_case *kas
         size_t q = pools->pool_pairs[k];
         if (bsearch(&q, listed, n, sizeof *listed, compare_sizes))
           continue;
+        /* Are all of h's units in the pool on the cut's side?  The pool's
+         * units are looked up in h's pairs (sorted by unit), not h's pairs
+         * scanned for the pool: at the national size a household has
+         * thousands of pairs, a pool a few dozen units. */
         int h = pools->derived.candidates[q].household, inside = 1, any = 0;
-        for (size_t i = d->first_candidate[h]; inside && i < d->first_candidate[h + 1]; i++) {
-          int u = d->candidates[i].unit;
-          if (bp_pools_of_unit(kase, u) != (int)p)
+        for (size_t j = pools->unit_first[p]; inside && j < pools->unit_first[p + 1]; j++) {
+          int u = pools->pool_units[j];
+          if (!has_pair(d, h, u))
             continue;
           any = 1;
           inside = g->unit_node[u] >= 0 && g->mark[g->unit_node[u]];

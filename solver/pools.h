@@ -38,6 +38,10 @@ typedef struct {
   /** The pool pairs of each pool: pool_pairs[pool_first[p] ..
    *  pool_first[p+1]).  A cut is lifted with them (bp_pools_separate). */
   size_t *pool_first, *pool_pairs;
+  /** The real units of each pool, ascending: pool_units[unit_first[p] ..
+   *  unit_first[p+1]). */
+  size_t *unit_first;
+  int *pool_units;
 } bp_pools;
 
 /** Builds the pools of a case and its derived data. */
