@@ -854,3 +854,52 @@ void bp_pool_classes_free(bp_pool_classes *classes) {
   free(classes->class_of);
   memset(classes, 0, sizeof *classes);
 }
+
+size_t bp_pool_classes_share(const bp_pool_classes *classes, const bp_pools *pools,
+                             const size_t *pairs, const double *values, size_t n,
+                             size_t **out_pairs, double **out_values) {
+  const bp_derived *cd = &classes->derived, *pd = &pools->derived;
+  size_t nc = classes->n_classes;
+  /* The class pairs by class (counting sort), so that each class's values
+   * are laid end to end over its members. */
+  size_t *first = bp_calloc(nc + 2, sizeof *first);
+  for (size_t k = 0; k < n; k++)
+    first[cd->candidates[pairs[k]].household + 2]++;
+  for (size_t c = 0; c < nc; c++)
+    first[c + 2] += first[c + 1];
+  size_t *order = bp_alloc((n + 1) * sizeof *order);
+  for (size_t k = 0; k < n; k++)
+    order[first[cd->candidates[pairs[k]].household + 1]++] = k;
+  /* Member j of a class takes the stretch [j, j + 1) of its class's values
+   * laid end to end: each member's values sum to at most 1 and each pair
+   * keeps its value, so this is a pool LP solution of the same value, as
+   * integral as the class one (a member is split only where its stretch
+   * crosses from one pair to the next).  Each piece ends a pair's value or
+   * a member's room, so there are at most n + members of them. */
+  size_t capacity = n + pools->kase.n_households + 1, m = 0;
+  *out_pairs = bp_alloc(capacity * sizeof **out_pairs);
+  *out_values = bp_alloc(capacity * sizeof **out_values);
+  for (size_t c = 0; c < nc; c++) {
+    size_t member = classes->member_first[c], end = classes->member_first[c + 1];
+    double room = 1.0; /* what the current member can still take */
+    for (size_t j = first[c]; j < first[c + 1] && member < end; j++) {
+      size_t k = order[j];
+      size_t offset = pairs[k] - cd->first_candidate[c];
+      double left = values[k];
+      while (left > 1e-12 && member < end) {
+        double take = left < room ? left : room;
+        (*out_pairs)[m] = pd->first_candidate[classes->members[member]] + offset;
+        (*out_values)[m++] = take;
+        left -= take;
+        room -= take;
+        if (room <= 1e-12) {
+          member++;
+          room = 1.0;
+        }
+      }
+    }
+  }
+  free(first);
+  free(order);
+  return m;
+}

@@ -127,4 +127,12 @@ typedef struct {
 /** Sorts the households of the pool case into classes. */
 void bp_pool_classes_build(const bp_pools *pools, bp_pool_classes *classes);
 void bp_pool_classes_free(bp_pool_classes *classes);
+/** A class LP solution (class pool pairs pairs[k] at values[k]) shared
+ *  among the members, each taking a whole pair where the values allow:
+ *  the pool pairs and values of a pool LP solution with the same value,
+ *  into *out_pairs, *out_values (caller frees); returns their number. */
+size_t bp_pool_classes_share(const bp_pool_classes *classes, const bp_pools *pools,
+                             const size_t *pairs, const double *values, size_t n,
+                             size_t **out_pairs, double **out_values);
+
 #endif

@@ -354,10 +354,11 @@ static void pricing_reaches_the_full_lp(void **state) {
 
 /* The classes of alike households (pools.h) are a reformulation of the
  * pool model in tier 1: members are alike (same pools in the same order,
- * same children, never a group member or under a lock), and the class
- * model's LP and integer optimum are the pool model's, with all columns
- * and priced out from one pair per class; the bound of a single round
- * (LP value + each class's size times its best gain) is never below it. */
+ * same children, never a group member or under a lock), the class model's
+ * LP and integer optimum are the pool model's, with all columns and priced
+ * out from one pair per class, its LP solution shared among the members
+ * is a pool LP solution of the same value, and the bound of a single round
+ * (LP value + each class's size times its best gain) is never below. */
 static void classes_keep_the_pool_model(void **state) {
   (void)state;
   unsigned seed = 19;
@@ -417,6 +418,53 @@ static void classes_keep_the_pool_model(void **state) {
     double z_pool = glp_get_obj_val(pm.problem), z_class = glp_get_obj_val(cm.problem);
     if (fabs(z_pool - z_class) > 1e-6)
       fail_msg("trial %d: class LP %.9g, pool LP %.9g", trial, z_class, z_pool);
+
+    /* The class LP solution shared among the members is a pool LP solution
+     * of the same value: with the pool model's x fixed at the shared
+     * values, the rest of its columns (counts, y, z, ...) can keep every
+     * row, and each member takes at most 1 in all. */
+    size_t *class_pairs = calloc(cm.n_x + 1, sizeof *class_pairs);
+    double *class_values = calloc(cm.n_x + 1, sizeof *class_values);
+    size_t n_class = 0;
+    for (size_t k = 0; k < cm.n_x; k++) {
+      double v = glp_get_col_prim(cm.problem, cm.col_of_candidate[cm.x_candidate[k]]);
+      if (v > 1e-9) {
+        class_pairs[n_class] = cm.x_candidate[k];
+        class_values[n_class++] = v;
+      }
+    }
+    size_t *shared_pairs;
+    double *shared_values;
+    size_t n_shared = bp_pool_classes_share(&classes, &pools, class_pairs, class_values,
+                                            n_class, &shared_pairs, &shared_values);
+    double *at = calloc(pd->n_candidates + 1, sizeof *at);
+    double *taken = calloc(nh + 1, sizeof *taken);
+    double total = 0.0;
+    for (size_t k = 0; k < n_shared; k++) {
+      at[shared_pairs[k]] += shared_values[k];
+      taken[pd->candidates[shared_pairs[k]].household] += shared_values[k];
+      total += shared_values[k];
+    }
+    if (fabs(total - z_class) > 1e-6)
+      fail_msg("trial %d: shared %.9g of the class LP's %.9g", trial, total, z_class);
+    for (size_t h = 0; h < nh; h++)
+      assert_true(taken[h] <= 1.0 + 1e-9);
+    bp_model check;
+    bp_model_build(&pools.kase, pd, 0, &check);
+    bp_model_set_objective(&check, BP_TIER_HOUSED);
+    for (size_t k = 0; k < check.n_x; k++) {
+      size_t i = check.x_candidate[k];
+      glp_set_col_bnds(check.problem, check.col_of_candidate[i], GLP_FX, at[i], at[i]);
+    }
+    if (glp_simplex(check.problem, &smcp) != 0 || glp_get_status(check.problem) != GLP_OPT)
+      fail_msg("trial %d: the shared class LP solution breaks a row of the pool model", trial);
+    bp_model_free(&check);
+    free(at);
+    free(taken);
+    free(shared_pairs);
+    free(shared_values);
+    free(class_pairs);
+    free(class_values);
     glp_iocp ip;
     glp_init_iocp(&ip);
     ip.msg_lev = GLP_MSG_OFF;
