@@ -1327,6 +1327,7 @@ static int round_on_units(const lp_point *point, const bp_pools *pools,
     if (real_value[i] > 1e-9)
       (*support)[(*n_support)++] = i;
   int *trial = bp_alloc((nh + 1) * sizeof *trial);
+  double started = bp_clock_seconds();
   int housed = bp_round_lp(kase, d, real_value, trial, deadline);
   free(real_value);
   int kept = 0;
@@ -1340,8 +1341,9 @@ static int round_on_units(const lp_point *point, const bp_pools *pools,
       *have_start = 1;
     }
     if (trace)
-      fprintf(stderr, "boplace:   pools: LP rounded on the units (%zu of %zu pairs fractional): %d housed, waiting %.0f, permanent %.0f%s\n",
-              fractional, n, housed, mine[1], mine[2], kept ? " (kept)" : "");
+      fprintf(stderr, "boplace:   pools: LP rounded on the units (%zu of %zu pairs fractional): %d housed, waiting %.0f, permanent %.0f%s, %.2f s of %.2f s\n",
+              fractional, n, housed, mine[1], mine[2], kept ? " (kept)" : "",
+              bp_clock_seconds() - started, deadline - started);
   }
   free(trial);
   return kept;
