@@ -1254,8 +1254,9 @@ static int better_first_tiers(const double a[3], const double b[3]);
  * the households, so that at the national size it prices out in seconds
  * where the pool LP's pricing does not end in the whole run.  Returns its
  * value when priced out by the deadline, a bound on tier 1 for the pool
- * model and so for the full one, else NAN.  pooled is the start as pool
- * pairs (NULL = none). */
+ * model and so for the full one, else NAN; then *point gets its solution
+ * shared among the members (bp_pool_classes_share), a pool LP solution at
+ * that bound.  pooled is the start as pool pairs (NULL = none). */
 static double price_the_classes(const bp_pools *pools, const int *pooled, double deadline,
                                 int max_rounds, int trace, lp_point *point) {
   double started = bp_clock_seconds();
