@@ -352,6 +352,22 @@ static void pricing_reaches_the_full_lp(void **state) {
   unsetenv("BOPLACE_DISTRICT_BINARIES_UP_TO");
 }
 
+/* The x columns with a positive value in the model's LP solution: their
+ * candidates into *pairs and values into *values (caller frees both). */
+static size_t lp_support(const bp_model *m, size_t **pairs, double **values) {
+  *pairs = calloc(m->n_x + 1, sizeof **pairs);
+  *values = calloc(m->n_x + 1, sizeof **values);
+  size_t n = 0;
+  for (size_t k = 0; k < m->n_x; k++) {
+    double v = glp_get_col_prim(m->problem, m->col_of_candidate[m->x_candidate[k]]);
+    if (v > 1e-9) {
+      (*pairs)[n] = m->x_candidate[k];
+      (*values)[n++] = v;
+    }
+  }
+  return n;
+}
+
 /* The classes of alike households (pools.h) are a reformulation of the
  * pool model in tier 1: members are alike (same pools in the same order,
  * same children, never a group member or under a lock), the class model's
@@ -423,16 +439,9 @@ static void classes_keep_the_pool_model(void **state) {
      * of the same value: with the pool model's x fixed at the shared
      * values, the rest of its columns (counts, y, z, ...) can keep every
      * row, and each member takes at most 1 in all. */
-    size_t *class_pairs = calloc(cm.n_x + 1, sizeof *class_pairs);
-    double *class_values = calloc(cm.n_x + 1, sizeof *class_values);
-    size_t n_class = 0;
-    for (size_t k = 0; k < cm.n_x; k++) {
-      double v = glp_get_col_prim(cm.problem, cm.col_of_candidate[cm.x_candidate[k]]);
-      if (v > 1e-9) {
-        class_pairs[n_class] = cm.x_candidate[k];
-        class_values[n_class++] = v;
-      }
-    }
+    size_t *class_pairs;
+    double *class_values;
+    size_t n_class = lp_support(&cm, &class_pairs, &class_values);
     size_t *shared_pairs;
     double *shared_values;
     size_t n_shared = bp_pool_classes_share(&classes, &pools, class_pairs, class_values,
@@ -643,16 +652,9 @@ static void pools_bound_and_reach_the_full_model(void **state) {
                    trial, t + 1, round, z_pool, z_int);
         if (round == 0 && z_pool < z_lp - tolerance)
           tighter++;
-        size_t *pairs = calloc(pm.n_x + 1, sizeof *pairs);
-        double *values = calloc(pm.n_x + 1, sizeof *values);
-        size_t n = 0;
-        for (size_t k = 0; k < pm.n_x; k++) {
-          double v = glp_get_col_prim(pm.problem, pm.col_of_candidate[pm.x_candidate[k]]);
-          if (v > 1e-9) {
-            pairs[n] = pm.x_candidate[k];
-            values[n++] = v;
-          }
-        }
+        size_t *pairs;
+        double *values;
+        size_t n = lp_support(&pm, &pairs, &values);
         bp_hall_cut *cuts;
         size_t n_cuts = bp_pools_separate(&pools, &s.kase, &s.derived, pairs, values, n, &cuts);
         if (n_cuts == 0) {
