@@ -37,8 +37,8 @@
  *  members) moves only as a whole, all in one area; a fresh area (no
  *  newcomers today, min_cluster m > 0) ends with 0 or at least m households.
  *
- *  Stops by `deadline`, in CLOCK_MONOTONIC seconds (as solve.c's
- *  now_seconds()), or sooner when no move improves.  Returns the number of
+ *  Stops by `deadline`, in CLOCK_MONOTONIC seconds (as
+ *  bp_clock_seconds()), or sooner when no move improves.  Returns the number of
  *  improving moves made (0 when chosen is unchanged). */
 int bp_improve(const bp_case *kase, const bp_derived *derived, int *chosen,
                double deadline);
