@@ -102,13 +102,13 @@ void bp_pools_add_cuts(bp_model *pool_model, const bp_hall_cut *cuts, size_t n);
  *  and the same children of each age, and neither is in a group or under a
  *  place lock: every row then sees their pool pairs alike, and tier 1
  *  counts them alike.  The class model (one household per class, its (C1)
- *  row with the class's size, household_count) has the same LP value in
- *  tier 1 as the pool model: a class solution shared evenly among the
- *  members is a pool solution, and a pool solution summed by class a class
- *  one.  At the national size it has a quarter of the households (XL:
- *  3,085 classes of 12,000), and its LP prices out where the pool LP's
- *  does not.  It serves tier 1 only: the members differ in waiting days
- *  and in what their pairs cost. */
+ *  row with the class's size, household_count) has the same LP value and
+ *  integer optimum in tier 1 as the pool model: a class solution shared
+ *  among the members (bp_pool_classes_share) is a pool solution, and a
+ *  pool solution summed by class a class one.  At the national size it
+ *  has a quarter of the households (XL: 3,177 classes of 12,000), and its
+ *  LP prices out where the pool LP's does not.  It serves tier 1 only: the
+ *  members differ in waiting days and in what their pairs cost. */
 typedef struct {
   /** The pool case with one household per class (its first member's, the
    *  groups' members renumbered) and the class's pool pairs: its first
