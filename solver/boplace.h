@@ -337,6 +337,23 @@ static inline int bp_candidate_locked(const bp_derived *derived, size_t i) {
   const bp_candidate *c = &derived->candidates[i];
   return derived->locked_unit[c->household] == c->unit;
 }
+/** The candidate of household h for unit u, or -1 when the pair is not
+ *  eligible (a binary search: candidates are sorted by household, then
+ *  unit). */
+static inline int bp_candidate_of_pair(const bp_derived *derived, int h, int u) {
+  size_t lo = derived->first_candidate[h], hi = derived->first_candidate[h + 1];
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int mu = derived->candidates[mid].unit;
+    if (mu == u)
+      return (int)mid;
+    if (mu < u)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return -1;
+}
 /** The rule's short name, as in proposals.json ("rooms_min", "rent", ...). */
 const char *bp_rule_name(bp_rule rule);
 

@@ -428,23 +428,6 @@ static block scan_block(search *s, int h, int u, int scan) {
   return BLOCK_NONE;
 }
 
-/* The candidate of household h for unit u, or -1 (candidates are sorted by
- * household, then unit). */
-static int candidate_for(const search *s, int h, int u) {
-  size_t lo = s->d->first_candidate[h], hi = s->d->first_candidate[h + 1];
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    int mu = s->d->candidates[mid].unit;
-    if (mu == u)
-      return (int)mid;
-    if (mu < u)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return -1;
-}
-
 static int may_push(const search *s, int h2) {
   return s->movable[h2] && s->seen[h2] != s->search_id;
 }
@@ -968,7 +951,7 @@ static int cheaper(search *s) {
       }
       for (int o = 0; o < n && !swapped; o++) {
         int h2 = holders[o], c2 = s->chosen[h2];
-        int j = candidate_for(s, h2, unit);
+        int j = bp_candidate_of_pair(s->d, h2, unit);
         if (j < 0 || ci->pair_cost + d->candidates[j].pair_cost >=
                          cost + d->candidates[c2].pair_cost)
           continue;
@@ -1342,7 +1325,7 @@ static int take_locks(search *s, const double *lp_value) {
   qsort(s->turns, nl, sizeof *s->turns, by_waiting);
   for (size_t l = 0; l < nl && ok; l++) {
     int h = s->turns[l].household;
-    int i = candidate_for(s, h, d->locked_unit[h]);
+    int i = bp_candidate_of_pair(s->d, h, d->locked_unit[h]);
     if (i < 0 || !fits(s, i))
       ok = 0;
     else

@@ -442,20 +442,6 @@ static int compare_sizes(const void *a, const void *b);
  * all lie on the source side: its edges would not cross the cut, so the
  * same room holds with it.  Without the lifting an LP moves to pairs the
  * cut does not name, and separation would go on for ever. */
-/* Does household h have a pair with unit u?  Its pairs are sorted by
- * unit. */
-static int has_pair(const bp_derived *d, int h, int u) {
-  size_t low = d->first_candidate[h], high = d->first_candidate[h + 1];
-  while (low < high) {
-    size_t mid = low + (high - low) / 2;
-    if (d->candidates[mid].unit < u)
-      low = mid + 1;
-    else
-      high = mid;
-  }
-  return low < d->first_candidate[h + 1] && d->candidates[low].unit == u;
-}
-
 static bp_hall_cut min_cut(network *g, const bp_pools *pools, const bp_case *kase,
                            const bp_derived *d, int block, const size_t *pairs,
                            size_t n) {
@@ -504,7 +490,7 @@ static bp_hall_cut min_cut(network *g, const bp_pools *pools, const bp_case *kas
         int h = pools->derived.candidates[q].household, inside = 1, any = 0;
         for (size_t j = pools->unit_first[p]; inside && j < pools->unit_first[p + 1]; j++) {
           int u = pools->pool_units[j];
-          if (!has_pair(d, h, u))
+          if (bp_candidate_of_pair(d, h, u) < 0)
             continue;
           any = 1;
           inside = g->unit_node[u] >= 0 && g->mark[g->unit_node[u]];
