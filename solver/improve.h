@@ -66,8 +66,9 @@ int bp_improve(const bp_case *kase, const bp_derived *derived, int *chosen,
  *      up to it from the unplaced (largest LP value there first), or else
  *      emptied;
  *   4. the households left unplaced are inserted where they fit, and the
- *      local search of bp_improve runs until `deadline` (CLOCK_MONOTONIC
- *      seconds, as bp_improve's).
+ *      local search of bp_improve runs through tiers 1-3 until none of
+ *      them improves or `deadline` (CLOCK_MONOTONIC seconds, as
+ *      bp_improve's); its tier 4 moves are left to bp_improve.
  *
  *  Writes chosen[h] (a candidate of h, or -1) for every household; the
  *  proposal keeps every hard rule of models/formulation.md §5.  Returns the

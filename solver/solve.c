@@ -474,6 +474,10 @@ static size_t pairs_that_could_improve(const bp_model *m, int maximise,
   return n;
 }
 
+/* Most pairs fact 2 adds in one pass: beyond it the tree gets slow, and
+ * the bound says what the pairs left out could still be worth. */
+enum { MOST_ADDED = 150000 };
+
 /* How many missing pairs reach `need` (as in pairs_that_could_improve),
  * counting no further than limit + 1. */
 static size_t count_pairs_that_could_improve(const bp_model *m, int maximise,
@@ -492,6 +496,20 @@ static size_t count_pairs_that_could_improve(const bp_model *m, int maximise,
   }
   prices_free(&p);
   return n;
+}
+
+/* Is the LP of a tier 1-3 (value lp_value, duals dual) too far above the
+ * incumbent for a tree?  When more than MOST_ADDED missing pairs could
+ * beat it (solve_tier).  BOPLACE_NO_TREES=1 says yes whenever the LP is a
+ * whole step above it: the test brute_force_no_trees sets it, so that the
+ * small cases take the path of the annual size. */
+static int too_far_for_a_tree(const bp_model *m, int maximise, const double *dual,
+                              double lp_value, double incumbent) {
+  double need = maximise ? incumbent + 1.0 - lp_value : lp_value - (incumbent - 1.0);
+  const char *env = getenv("BOPLACE_NO_TREES");
+  if (env && strcmp(env, "1") == 0 && need <= 1e-6)
+    return 1;
+  return count_pairs_that_could_improve(m, maximise, dual, need, MOST_ADDED) > MOST_ADDED;
 }
 
 /* The tier's solution as a full column vector (for GLPK's start and the
@@ -563,15 +581,21 @@ static void round_the_lp(bp_model *m, int *chosen, int *have_start,
 typedef struct {
   double mip_gap;     /**< relative gap at which the tree may stop */
   double known_bound; /**< a valid bound known beforehand, NAN = none */
+  /** The caller has rounded this LP already (the pool stage, on the
+   *  units): solve_tier does not round it again. */
+  int rounded;
 } tier_options;
 
+/* Solves the tier whose objective m has: column generation (§8), rounding
+ * the LP, then branch-and-bound with facts 2 and 3.  chosen is the start
+ * (when have_start) and gets the best proposal found.  Returns 0 when the
+ * model has no solution, -1 when the solver failed, 1 when chosen has a
+ * proposal (*value, *bound, *optimal), 2 when it has one but the tree was
+ * left out (the LP is too far above it). */
 static int solve_tier(bp_model *m, int *chosen, int have_start, double deadline,
                       tier_options options, double *value, double *bound,
                       int *optimal, int *timed_out, int trace) {
   double mip_gap = options.mip_gap;
-  /* Most pairs fact 2 adds in one pass: beyond it the tree gets slow, and
-   * the bound says what the pairs left out could still be worth. */
-  enum { MOST_ADDED = 150000 };
   glp_prob *P = m->problem;
   tier_lp lp = {.maximise = glp_get_obj_dir(P) == GLP_MAX,
                 .integral = m->objective_tier != BP_TIER_SOFT,
@@ -595,7 +619,7 @@ static int solve_tier(bp_model *m, int *chosen, int have_start, double deadline,
   /* Tiers 1-3 only, and only when the LP leaves room above the incumbent:
    * in the soft tier, whose LP is far from integral, the tree's first pass
    * does better with the time. */
-  if (lp.integral && lp.maximise &&
+  if (lp.integral && lp.maximise && !options.rounded &&
       (!have_start || incumbent < floor(lp.lp_value + 1e-6) - 0.5))
     round_the_lp(m, chosen, &have_start, &incumbent, lp.maximise,
                  bp_clock_seconds() + 0.25 * (deadline - bp_clock_seconds()), trace);
@@ -605,21 +629,28 @@ static int solve_tier(bp_model *m, int *chosen, int have_start, double deadline,
   double outside = lp.lp_bound;
   int complete = 0; /* every pair that could beat the incumbent is in */
   /* When the LP is far above the incumbent, nearly every missing pair
-   * could beat it (at the benchmark's L, 5 households above it, all 7 M):
-   * fact 2 would bring more than the tree can take, and the tree is
-   * better spent on the restricted model in one pass, its bound then
-   * fact 1's. */
+   * could beat it (at the benchmark's L, 2 households above it, all 7 M):
+   * fact 2 would bring more than the tree can take.  A tree on the
+   * restricted model as it is, in one pass, found nothing in any measured
+   * run at the annual and national sizes (L: 2.7 s on the pools, 2.5 s on
+   * the full model; XL: 13 s), so there is none: the time goes to the
+   * pool stage's later tiers and the soft tier.  The tier's bound is then
+   * fact 1's (or the known one). */
   int one_pass = lp.at_known_bound;
-  if (lp.integral && have_start && lp.priced_out && lp_solved(P, deadline)) {
+  if (lp.integral && have_start && (lp.priced_out || lp.at_known_bound) &&
+      lp_solved(P, deadline)) {
     double *dual = row_duals(P);
-    double need = lp.maximise ? incumbent + 1.0 - glp_get_obj_val(P)
-                              : glp_get_obj_val(P) - (incumbent - 1.0);
-    one_pass = count_pairs_that_could_improve(m, lp.maximise, dual, need,
-                                              MOST_ADDED) > MOST_ADDED;
+    int far = too_far_for_a_tree(m, lp.maximise, dual, glp_get_obj_val(P), incumbent);
     free(dual);
-    if (one_pass && trace)
-      fprintf(stderr, "boplace:   more than %d missing pairs could beat the incumbent %.9g: one pass on the model as it is\n",
-              MOST_ADDED, incumbent);
+    if (far && trace)
+      fprintf(stderr, "boplace:   the LP is too far above the incumbent %.9g for a tree\n",
+              incumbent);
+    if (far) {
+      *value = incumbent;
+      *bound = lp.maximise ? floor(lp.lp_bound + 1e-6) : ceil(lp.lp_bound - 1e-6);
+      *timed_out = 1;
+      return 2;
+    }
   }
 
   for (int pass = 1;; pass++) {
@@ -1196,8 +1227,30 @@ typedef struct {
   size_t n_support;
   int proven;                  /**< tiers 1..proven are optimal: value = bound */
   double value[BP_TIER_COUNT]; /**< of the proposal in chosen, tiers 1..3 */
-  double bound[BP_TIER_COUNT]; /**< valid for the full model; NAN = none */
+  /** A bound on each tier for the pool model with the earlier tiers fixed
+   *  at floor (NAN = none): it holds for the full model when that fixes
+   *  the earlier tiers at least as high (pool_bound()). */
+  double bound[BP_TIER_COUNT];
+  /** What the pool model fixed each tier at before the next: the optimum
+   *  when proven, else the value of the proposal in chosen then. */
+  double floor[BP_TIER_COUNT];
+  /** The tier's LP was so far above the proposal that solve_tier left the
+   *  tree out: the full model, whose LP the pool LP bounds, would too. */
+  int far[BP_TIER_COUNT];
 } pool_plan;
+
+/* The pool model's bound on tier t, when it holds for the full model
+ * whose earlier tiers are fixed at fixed[0..t-1], else NAN.  Every
+ * proposal of the full model with those values is, read by pools, a
+ * proposal of the pool model that keeps its floors when each fixed value
+ * is at least the floor (the tiers are all maximised), so its tier t is
+ * within the pool bound. */
+static double pool_bound(const pool_plan *plan, int t, const double *fixed) {
+  for (int e = 0; e < t; e++)
+    if (isnan(plan->floor[e]) || fixed[e] < plan->floor[e] - 1e-9)
+      return NAN;
+  return plan->bound[t];
+}
 
 /* Prices out the pool model's LP and adds the Hall cuts its solution
  * breaks, until it breaks none (each block's units can then carry the LP's
@@ -1439,7 +1492,7 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
   size_t nh = kase->n_households;
   memset(plan, 0, sizeof *plan);
   for (int t = 0; t < BP_TIER_COUNT; t++)
-    plan->bound[t] = NAN;
+    plan->bound[t] = plan->floor[t] = NAN;
   bp_pools pools;
   bp_pools_build(kase, d, &pools);
   int *pooled = bp_alloc((nh + 1) * sizeof *pooled);
@@ -1506,8 +1559,15 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
        * local search houses more with the time (XL: 11,196 with 13 s,
        * 10,961 with 4 s). */
       double rounding_end = priced_out && !(t == 0 && round == 0)
-                                ? bp_clock_seconds() + 0.1 * (tier_deadline - bp_clock_seconds())
+                                ? bp_clock_seconds() + (round == 0 ? 0.5 : 0.1) *
+                                                           (tier_deadline - bp_clock_seconds())
                                 : pricing_end;
+      /* The LP's duals, for telling after the rounding whether a tree
+       * could close the gap (adding the rounded pairs' columns below
+       * makes GLPK forget them, and solving again took 2.4 s at L). */
+      double *dual = priced_out && glp_get_status(pm.problem) == GLP_OPT
+                         ? row_duals(pm.problem) : NULL;
+      double lp_value = dual ? glp_get_obj_val(pm.problem) : NAN;
       if (point.n > 0 &&
           round_on_units(&point, &pools, kase, d, chosen, have_start, rounding_end, trace,
                          &plan->support, &plan->n_support)) {
@@ -1516,6 +1576,9 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
       }
       double now[3];
       first_tiers(kase, d, chosen, now);
+      /* As solve_tier decides: the LP far above the proposal, no tree. */
+      int far = dual && *have_start && too_far_for_a_tree(&pm, 1, dual, lp_value, now[t]);
+      free(dual);
       if (*have_start && !isnan(cut_bound) && now[t] >= floor(cut_bound + 1e-6) - 1e-9) {
         /* The rounded proposal reaches the pool bound (the class LP's, or
          * the pool LP's when priced out): no search needed. */
@@ -1526,6 +1589,13 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
                   t + 1, value, bp_clock_seconds() - started);
         break;
       }
+      if (far) {
+        plan->far[t] = 1;
+        if (trace)
+          fprintf(stderr, "boplace: pools: tier %d value %.9g, bound %.9g; the LP too far above it for a tree, %.2f s\n",
+                  t + 1, now[t], floor(cut_bound + 1e-6), bp_clock_seconds() - started);
+        break;
+      }
       if (!priced_out) {
         /* Branching needs the priced-out LP (and would spend the time on
          * pricing): the full model takes over from the rounded LP. */
@@ -1534,11 +1604,12 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
                   t + 1, bp_clock_seconds() - started);
         break;
       }
-      tier_options options = {.mip_gap = 0.0, .known_bound = NAN};
+      tier_options options = {.mip_gap = 0.0, .known_bound = NAN, .rounded = 1};
       int found = solve_tier(&pm, pooled, have_pooled, tier_deadline, options, &value,
                              &bound, &optimal, &timed_out, trace);
       if (found <= 0)
         break;
+      plan->far[t] = found == 2;
       have_pooled = 1;
       bp_hall_cut *cuts;
       size_t n_cuts;
@@ -1572,20 +1643,31 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
       if (milliseconds_left(tier_deadline) <= 1 || stop_requested)
         break;
     }
-    /* The pool bound holds for the full model when the earlier tiers were
-     * proven (both models then fix the same values): the pool model with
-     * its cuts is still a relaxation. */
+    /* The pool model with its cuts is still a relaxation: its bound holds
+     * for the full model with the earlier tiers fixed at least as high as
+     * here (pool_bound). */
     if (!isnan(cut_bound) && (isnan(bound) || cut_bound < bound))
       bound = floor(cut_bound + 1e-6);
-    if (!isnan(bound) && plan->proven == t)
-      plan->bound[t] = bound;
-    if (!placed || !optimal)
+    plan->bound[t] = bound;
+    if (placed && optimal && plan->proven == t) {
+      /* The pool optimum got its units: chosen (kept above, since nothing
+       * real is better than a pool optimum) reaches the bound. */
+      plan->value[t] = plan->floor[t] = value;
+      plan->proven = t + 1;
+      bp_model_fix_tier(&pm, tier, value);
+      continue;
+    }
+    /* Not proven: the later tiers go on from the best real proposal, its
+     * value fixed.  Their LPs then bound them for the full model, which
+     * starts from that proposal and only improves it (L: waiting 160,551
+     * in 0.5 s, against the 166,825 of all households), and their rounded
+     * LPs improve it. */
+    if (!*have_start || milliseconds_left(deadline) <= 1 || stop_requested)
       break;
-    /* The pool optimum got its units: chosen (kept above, since nothing
-     * real is better than a pool optimum) reaches the bound. */
-    plan->value[t] = value;
-    plan->proven = t + 1;
-    bp_model_fix_tier(&pm, tier, value);
+    double now[3];
+    first_tiers(kase, d, chosen, now);
+    plan->floor[t] = now[t];
+    bp_model_fix_tier(&pm, tier, now[t]);
   }
   lp_point_free(&point);
   bp_model_free(&pm);
@@ -1597,6 +1679,26 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
 bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
                    bp_diagnostics *diag) {
   return bp_solve_within(kase, d, s, diag, kase->policy.time_limit_s);
+}
+
+/* The local search's soft moves (improve.c) on the proposal the first
+ * tiers left, before the soft tier's LP: bp_round_lp leaves them out, and
+ * at the annual size they are what lowers the soft cost (L: from 15,275
+ * to 14,101), where the soft LP is not solved in the time there is.  They
+ * never lower an earlier tier, so the proposal keeps the fixed tiers' rows
+ * (checked all the same). */
+static void improve_the_soft_tier(bp_model *m, int *chosen, double deadline, int trace) {
+  size_t nh = m->kase->n_households;
+  int *before = bp_alloc((nh + 1) * sizeof *before);
+  memcpy(before, chosen, nh * sizeof *chosen);
+  double started = bp_clock_seconds();
+  int moves = bp_improve(m->kase, m->derived, chosen, deadline);
+  if (moves > 0 && !keeps_every_row(m, chosen, trace))
+    memcpy(chosen, before, nh * sizeof *chosen);
+  if (trace)
+    fprintf(stderr, "boplace:   local search for the soft tier: %d improving moves, %.2f s\n",
+            moves, bp_clock_seconds() - started);
+  free(before);
 }
 
 bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
@@ -1636,7 +1738,7 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
    * BOPLACE_POOLS=0 leaves them out (the tests run both ways). */
   pool_plan plan = {0};
   for (int t = 0; t < BP_TIER_COUNT; t++)
-    plan.bound[t] = NAN;
+    plan.bound[t] = plan.floor[t] = NAN;
   const char *pools_env = getenv("BOPLACE_POOLS");
   int *before_pools = NULL;
   int had_start = have_start;
@@ -1644,7 +1746,10 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
     before_pools = bp_alloc((nh + 1) * sizeof *before_pools);
     memcpy(before_pools, chosen, nh * sizeof *chosen);
     double now_s = bp_clock_seconds();
-    plan_by_pools(kase, d, chosen, &have_start, now_s + 0.6 * (deadline - now_s),
+    /* Three quarters: at the annual size the full model only adds the soft
+     * tier to what the pools leave (its tiers 1-3 are fixed from them when
+     * their LP is too far above the proposal for a tree). */
+    plan_by_pools(kase, d, chosen, &have_start, now_s + 0.75 * (deadline - now_s),
                   now_s + 0.8 * (deadline - now_s), trace, &plan);
   }
   unsigned char *active =
@@ -1662,7 +1767,7 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
     have_start = had_start;
     memset(&plan, 0, sizeof plan);
     for (int t = 0; t < BP_TIER_COUNT; t++)
-      plan.bound[t] = NAN;
+      plan.bound[t] = plan.floor[t] = NAN;
     memcpy(chosen, before_pools, nh * sizeof *chosen);
   }
   free(before_pools);
@@ -1691,6 +1796,28 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
       s->gap = NAN;
       continue;
     }
+    if (t >= plan.proven && t < BP_TIER_SOFT && plan.far[t] && have_start) {
+      /* The pool LP with the earlier tiers as here is households (days)
+       * above the proposal, too far for the tree, and the pool stage has
+       * rounded it already: the full model's LP, rounding and tree would
+       * spend the time for nothing (L: 7 s, XL: 9 s), which the soft tier
+       * uses instead.  Fixed as it stands, with the pool bound. */
+      bp_model_set_objective(&m, tier);
+      double value = objective_at(&m, chosen);
+      double bound = pool_bound(&plan, t, s->tier_value);
+      if (isnan(bound))
+        bound = obvious_bound(kase, d, tier, s);
+      s->tier_value[t] = value;
+      s->tier_bound[t] = fmax(bound, value);
+      double gap = relative_gap(value, s->tier_bound[t]);
+      s->gap = isnan(gap) || isnan(s->gap) ? NAN : fmax(s->gap, gap);
+      all_optimal = 0;
+      bp_model_fix_tier(&m, tier, value);
+      if (trace)
+        fprintf(stderr, "boplace: tier %d (%s): value %.9g, bound %.9g (the pools'), not proven, %.2f s\n",
+                t + 1, tier_names[t], value, s->tier_bound[t], bp_clock_seconds() - started);
+      continue;
+    }
     if (t < plan.proven) {
       /* Proven on the pools, with chosen's units: fixed as it stands. */
       s->tier_value[t] = s->tier_bound[t] = plan.value[t];
@@ -1717,9 +1844,12 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
      * the first taking it all. */
     static const double share[BP_TIER_COUNT] = {0.4, 0.5, 0.5, 1.0};
     double tier_deadline = bp_clock_seconds() + share[t] * (deadline - bp_clock_seconds());
+    if (tier == BP_TIER_SOFT && have_start)
+      improve_the_soft_tier(&m, chosen, bp_clock_seconds() + 0.8 * (tier_deadline - bp_clock_seconds()),
+                            trace);
     tier_options options = {
         .mip_gap = tier == BP_TIER_SOFT ? kase->policy.mip_gap : 0.0,
-        .known_bound = combine > 0 ? NAN : plan.bound[t]};
+        .known_bound = combine > 0 ? NAN : pool_bound(&plan, t, s->tier_value)};
     int found = solve_tier(&m, chosen, have_start, tier_deadline, options, &value,
                            &bound, &optimal, &timed_out, trace);
     if (found == 0) {
@@ -1749,20 +1879,25 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
       s->tier_bound[t] = optimal ? waiting
                                  : fmin(floor(bound / combine + 1e-9),
                                         obvious_bound(kase, d, BP_TIER_WAITING, s));
-      if (!isnan(plan.bound[BP_TIER_WAITING]))
-        s->tier_bound[t] = fmin(s->tier_bound[t], plan.bound[BP_TIER_WAITING]);
+      double pooled = pool_bound(&plan, t, s->tier_value);
+      if (!isnan(pooled))
+        s->tier_bound[t] = fmin(s->tier_bound[t], pooled);
       bp_model_fix_tier(&m, tier, waiting);
       t++;
       tier = BP_TIER_PERMANENT;
       value = permanent;
       bound = optimal ? permanent : obvious_bound(kase, d, BP_TIER_PERMANENT, s);
+      pooled = pool_bound(&plan, t, s->tier_value);
+      if (!optimal && !isnan(pooled))
+        bound = fmin(bound, pooled);
     } else {
       value = bp_model_tier_value(&m, tier, x);
       if (!optimal && tier != BP_TIER_SOFT) {
         double obvious = obvious_bound(kase, d, tier, s);
         bound = isnan(bound) ? obvious : fmin(bound, obvious);
-        if (!isnan(plan.bound[t]))
-          bound = fmin(bound, plan.bound[t]);
+        double pooled = pool_bound(&plan, t, s->tier_value);
+        if (!isnan(pooled))
+          bound = fmin(bound, pooled);
       }
     }
     free(x);
