@@ -427,6 +427,24 @@ def housed_gap(r):
     return 0.0 if b <= h else (b - h) / b
 
 
+def tier_cell(r, key):
+    """A tier's value from proposals.json, and for boplace its bound and
+    gap: tiers 2 and 3 hold with the earlier tiers fixed at the run's
+    values (models/formulation.md §6)."""
+    tier = (r.get("tiers") or {}).get(key)
+    if not tier or tier.get("value") is None:
+        return "—"
+    text = fmt_num(tier["value"])
+    if r["name"] != "boplace":
+        return text
+    b = tier.get("bound")
+    if b is None:
+        return text + "; bound unknown"
+    v = tier["value"]
+    gap = 0.0 if b <= v else (b - v) / b
+    return "%s; bound %s (%s)" % (text, fmt_num(b), fmt_pct(gap))
+
+
 def mark(ok):
     return "✅" if ok else "❌"
 
@@ -481,6 +499,10 @@ def size_section(size, seed, info, results, peers_note):
     row("households housed", lambda r: fmt_num(r.get("housed")))
     row("bound on housed", lambda r: fmt_num(r.get("housed_bound")))
     row("gap on housed", lambda r: fmt_pct(housed_gap(r)))
+    row("waiting days housed (tier 2)", lambda r: tier_cell(r, "waiting")
+        if r["name"] in ("boplace", "greedy") else "—")
+    row("in permanent homes (tier 3)", lambda r: tier_cell(r, "permanent")
+        if r["name"] in ("boplace", "greedy") else "—")
     row("objective (soft tier)", lambda r: fmt_num(r.get("objective"), 3)
         if r["name"] in ("boplace", "greedy") else "n/a (tier 1 only)")
     row("best bound (soft tier)", lambda r: fmt_num(r.get("bound"), 3)
@@ -582,7 +604,10 @@ def write_report(path, args, mach, vers, sections, started, exe, commit):
         "the first tier only (households housed), the model `boplace export` "
         "writes; boplace solves all four tiers. \"Gap (widest tier)\" is "
         "proposals.json's `run.solver.gap`, the widest relative gap of the "
-        "tiers solved. The largest area share is the highest newcomer share "
+        "tiers solved. Tiers 2 and 3 (waiting days of those housed, housed in "
+        "permanent homes) show boplace's bound and gap for each: a tier's bound "
+        "holds with the tiers before it fixed at the run's values. The "
+        "largest area share is the highest newcomer share "
         "after placement among the areas that received households; D is the "
         "dissimilarity index of newcomer households across all areas after "
         "placement (bench/README.md)." % (args.kill_factor, args.kill_slack))
