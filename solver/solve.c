@@ -1659,8 +1659,8 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
     }
     /* Not proven: the later tiers go on from the best real proposal, its
      * value fixed.  Their LPs then bound them for the full model, which
-     * starts from that proposal and only improves it (L: waiting 160,551
-     * in 0.5 s, against the 166,825 of all households), and their rounded
+     * starts from that proposal and only improves it (L: waiting 160,517
+     * in 1.5 s, against the 166,825 of all households), and their rounded
      * LPs improve it. */
     if (!*have_start || milliseconds_left(deadline) <= 1 || stop_requested)
       break;
@@ -1684,7 +1684,7 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
 /* The local search's soft moves (improve.c) on the proposal the first
  * tiers left, before the soft tier's LP: bp_round_lp leaves them out, and
  * at the annual size they are what lowers the soft cost (L: from 15,275
- * to 14,101), where the soft LP is not solved in the time there is.  They
+ * to 14,146 in 2 s), where the soft LP is not solved in the time there is.  They
  * never lower an earlier tier, so the proposal keeps the fixed tiers' rows
  * (checked all the same). */
 static void improve_the_soft_tier(bp_model *m, int *chosen, double deadline, int trace) {
