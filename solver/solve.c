@@ -1568,17 +1568,20 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
       double *dual = priced_out && glp_get_status(pm.problem) == GLP_OPT
                          ? row_duals(pm.problem) : NULL;
       double lp_value = dual ? glp_get_obj_val(pm.problem) : NAN;
-      if (point.n > 0 &&
-          round_on_units(&point, &pools, kase, d, chosen, have_start, rounding_end, trace,
-                         &plan->support, &plan->n_support)) {
+      int kept = point.n > 0 &&
+                 round_on_units(&point, &pools, kase, d, chosen, have_start, rounding_end,
+                                trace, &plan->support, &plan->n_support);
+      double now[3];
+      first_tiers(kase, d, chosen, now);
+      /* As solve_tier decides: the LP far above the proposal, no tree.
+       * Before the rounded pairs get their columns, which may bring rows
+       * the duals do not have. */
+      int far = dual && *have_start && too_far_for_a_tree(&pm, 1, dual, lp_value, now[t]);
+      free(dual);
+      if (kept) {
         bp_pools_from_units(&pools, kase, d, chosen, pooled);
         have_pooled = keeps_every_row(&pm, pooled, 0);
       }
-      double now[3];
-      first_tiers(kase, d, chosen, now);
-      /* As solve_tier decides: the LP far above the proposal, no tree. */
-      int far = dual && *have_start && too_far_for_a_tree(&pm, 1, dual, lp_value, now[t]);
-      free(dual);
       if (*have_start && !isnan(cut_bound) && now[t] >= floor(cut_bound + 1e-6) - 1e-9) {
         /* The rounded proposal reaches the pool bound (the class LP's, or
          * the pool LP's when priced out): no search needed. */
