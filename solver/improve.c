@@ -1084,21 +1084,21 @@ static void search_start(search *s, const bp_case *kase, const bp_derived *d,
 
 /* The search proper, from a proposal that keeps every hard rule: tier 1
  * until nothing more is housed, then tiers 2 and 3 (back to tier 1 after
- * either moved someone), then tier 4 to a local optimum; no tier after
- * `last`.  Returns the number of improving moves. */
-static int search_run(search *s, bp_tier last) {
+ * either moved someone), then, when soft, tier 4 to a local optimum.
+ * Returns the number of improving moves. */
+static int search_run(search *s, int soft) {
   int moves = 0;
   for (;;) {
     moves += house_more(s, s->unplaced);
-    if (time_up(s) || last == BP_TIER_HOUSED)
+    if (time_up(s))
       break;
     int more = longer_waiting_first(s, s->unplaced);
-    if (!more && last >= BP_TIER_PERMANENT)
+    if (!more)
       more = to_permanent(s);
     moves += more;
     if (more)
       continue; /* who is housed changed: tier 1 may have new room */
-    if (last < BP_TIER_SOFT)
+    if (!soft)
       break;
     /* Tier 4 to a local optimum (each pass strictly lowers the cost). */
     int cheaper_moves;
@@ -1159,7 +1159,7 @@ int bp_improve(const bp_case *kase, const bp_derived *d, int *chosen,
       return 0; /* not a proposal of these candidates: leave it alone */
   search s;
   search_start(&s, kase, d, chosen, deadline);
-  int moves = search_run(&s, BP_TIER_SOFT);
+  int moves = search_run(&s, 1);
   search_end(&s);
   return moves;
 }
@@ -1426,7 +1426,7 @@ int bp_round_lp(const bp_case *kase, const bp_derived *d,
    *    alone stop a household short).  Not the soft tier's: they would take
    *    all the time there is (L: 16 s after 5 s for tiers 1-3), which the
    *    later tiers need; the soft tier runs them itself. */
-  search_run(&s, BP_TIER_PERMANENT);
+  search_run(&s, 0);
   search_end(&s);
   int housed = 0;
   for (size_t h = 0; h < nh; h++)
