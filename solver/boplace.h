@@ -428,6 +428,9 @@ typedef struct {
    *  the run from there (bp_solve_and_explain).  0 = not timed, the solver
    *  gets the whole limit (compare loads every case before solving any). */
   double started;
+  /** How long reading took (seconds): the solver's margin for explaining
+   *  and writing is measured by it (pipeline.c, solver_seconds). */
+  double read_seconds;
 } bp_run;
 
 /* Derived figures used by several stages. */

@@ -38,6 +38,7 @@ bp_status bp_load(const char *case_dir, const bp_load_options *options,
                                   &run->kase, &run->diagnostics);
   if (status == BP_OK) /* CASE_DIR/history.csv: accepted placements (ledger.h) */
     status = bp_apply_ledger(&run->kase, &run->diagnostics);
+  run->read_seconds = bp_clock_seconds() - started;
   bp_trace_stage("read", started);
   if (status != BP_OK)
     return status;
@@ -61,10 +62,14 @@ static bp_status explain(bp_run *run) {
 
 /* The time limit is for the whole run (README, "Stopping"): the solver gets
  * it less what reading and deriving took, less a margin for explaining and
- * writing.  Those walk the same households and pairs as reading and
- * deriving did and take up to 1.5 times as long (measured on the
- * benchmark: M 6 ms to read and derive, 23 ms to explain and write; L 0.8 s
- * and 1.3 s).  The 0.1 s on top are what does not grow with the case,
+ * writing.  Those take up to 1.5 times what reading and deriving took, and
+ * up to 15 times what reading alone took (measured on the benchmark: M 6 ms
+ * to read and derive, 23 ms to explain and write; L 0.09 s to read, 0.6 s
+ * to read and derive, 0.9 s to explain and write; XL 0.7 s, 10-17 s and
+ * 5.1 s).  At the national size deriving walks 109 million pairs, which
+ * explaining and writing do not (they write 15 times the bytes they read),
+ * so the smaller of the two keeps there 15 s that the first alone left
+ * unused.  The 0.1 s on top are what does not grow with the case,
  * measured on M as wall time less solver time, 60-90 ms on a busy machine:
  * the solver's overrun of its deadline (GLPK looks at the clock between
  * nodes, and a node of M's soft tier takes up to 50 ms), starting the
@@ -79,7 +84,8 @@ static double solver_seconds(const bp_run *run) {
   if (run->started <= 0)
     return limit;
   double spent = bp_clock_seconds() - run->started;
-  return fmax(0.1 * limit, limit - spent - (0.1 + 0.02 * limit + 1.5 * spent));
+  double writing = fmin(1.5 * spent, 15.0 * run->read_seconds);
+  return fmax(0.1 * limit, limit - spent - (0.1 + 0.02 * limit + writing));
 }
 
 bp_status bp_solve_and_explain(bp_run *run) {

@@ -1786,6 +1786,10 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
             bp_clock_seconds() - started, have_start ? greedy_housed : 0);
   int all_optimal = 1;
   bp_status result = BP_OK;
+  /* Each tier's share of the run's gap, and whether it has one (tier 3
+   * solved with tier 2 has none of its own), for the record at the end. */
+  double tier_gap[BP_TIER_COUNT] = {0};
+  int has_gap[BP_TIER_COUNT] = {0};
 
   for (int t = 0; t < BP_TIER_COUNT; t++) {
     bp_tier tier = (bp_tier)t;
@@ -1796,7 +1800,8 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
       bp_model_set_objective(&m, tier);
       s->tier_value[t] = objective_at(&m, chosen);
       s->tier_bound[t] = NAN;
-      s->gap = NAN;
+      tier_gap[t] = NAN;
+      has_gap[t] = 1;
       continue;
     }
     if (t >= plan.proven && t < BP_TIER_SOFT && plan.far[t] && have_start) {
@@ -1812,8 +1817,8 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
         bound = obvious_bound(kase, d, tier, s);
       s->tier_value[t] = value;
       s->tier_bound[t] = fmax(bound, value);
-      double gap = relative_gap(value, s->tier_bound[t]);
-      s->gap = isnan(gap) || isnan(s->gap) ? NAN : fmax(s->gap, gap);
+      tier_gap[t] = relative_gap(value, s->tier_bound[t]);
+      has_gap[t] = 1;
       all_optimal = 0;
       bp_model_fix_tier(&m, tier, value);
       if (trace)
@@ -1912,13 +1917,14 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
               m.n_x);
     s->tier_value[t] = value;
     s->tier_bound[t] = bound;
-    /* The run's gap is the widest of its tiers: a tier that stopped early
-     * weakens every tier after it. */
-    double gap = relative_gap(value, bound);
-    if (combine > 0)
-      gap = optimal ? 0.0 : relative_gap(s->tier_value[BP_TIER_WAITING],
-                                         s->tier_bound[BP_TIER_WAITING]);
-    s->gap = isnan(gap) || isnan(s->gap) ? NAN : fmax(s->gap, gap);
+    if (combine > 0) {
+      tier_gap[BP_TIER_WAITING] = optimal ? 0.0 : relative_gap(s->tier_value[BP_TIER_WAITING],
+                                                               s->tier_bound[BP_TIER_WAITING]);
+      has_gap[BP_TIER_WAITING] = 1;
+    } else {
+      tier_gap[t] = relative_gap(value, bound);
+      has_gap[t] = 1;
+    }
     if (!optimal)
       all_optimal = 0;
     if (tier != BP_TIER_SOFT)
@@ -1929,6 +1935,25 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
     s->interrupted |= stop_requested != 0;
     s->status = all_optimal ? BP_SOLVE_OPTIMAL : BP_SOLVE_FEASIBLE;
     double *x = columns_of(&m, chosen);
+    /* A later tier may raise an earlier one above the value it was fixed
+     * at (L, in a 120 s run: the waiting tier's rounding housed 2,814
+     * where tier 1 had fixed 2,813).  The record gives the proposal's own
+     * values.  Each bound still holds: it holds for every proposal that
+     * keeps the earlier tiers at least as high as they were fixed. */
+    for (int t = 0; t < BP_TIER_SOFT; t++) {
+      double value = bp_model_tier_value(&m, (bp_tier)t, x);
+      if (value <= s->tier_value[t] + 0.5)
+        continue;
+      s->tier_value[t] = value;
+      if (has_gap[t] && !isnan(tier_gap[t]))
+        tier_gap[t] = relative_gap(value, s->tier_bound[t]);
+    }
+    /* The run's gap is the widest of its tiers': a tier that stopped early
+     * weakens every tier after it. */
+    s->gap = 0.0;
+    for (int t = 0; t < BP_TIER_COUNT; t++)
+      if (has_gap[t])
+        s->gap = isnan(tier_gap[t]) || isnan(s->gap) ? NAN : fmax(s->gap, tier_gap[t]);
     for (size_t h = 0; h < nh; h++) {
       if (chosen[h] < 0)
         continue;
