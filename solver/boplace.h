@@ -488,6 +488,11 @@ bp_status bp_load(const char *case_dir, const bp_load_options *options,
                   bp_run *run);
 bp_status bp_solve_and_explain(bp_run *run);
 void bp_run_free(bp_run *run);
+/** The solver's share of a run's time limit, when `spent` seconds have gone
+ *  on reading and deriving, `read_seconds` of them on reading: the rest,
+ *  less a margin for explaining and writing (pipeline.c says how it is
+ *  measured), and never less than a tenth of the limit. */
+double bp_solver_seconds(double limit, double spent, double read_seconds);
 
 /** Seconds on a monotonic clock. */
 double bp_clock_seconds(void);

@@ -79,13 +79,16 @@ static bp_status explain(bp_run *run) {
  * the model (the benchmark's L ended at 20.1 s of 20 without it).  The
  * solver keeps at least a tenth of the limit, so that a case that is slow
  * to read still gets the optimizer's proposal, not none. */
+double bp_solver_seconds(double limit, double spent, double read_seconds) {
+  double writing = fmin(1.5 * spent, 15.0 * read_seconds);
+  return fmax(0.1 * limit, limit - spent - (0.1 + 0.02 * limit + writing));
+}
+
 static double solver_seconds(const bp_run *run) {
   double limit = run->kase.policy.time_limit_s;
   if (run->started <= 0)
     return limit;
-  double spent = bp_clock_seconds() - run->started;
-  double writing = fmin(1.5 * spent, 15.0 * run->read_seconds);
-  return fmax(0.1 * limit, limit - spent - (0.1 + 0.02 * limit + writing));
+  return bp_solver_seconds(limit, bp_clock_seconds() - run->started, run->read_seconds);
 }
 
 bp_status bp_solve_and_explain(bp_run *run) {

@@ -1069,6 +1069,21 @@ static void failing_write_leaves_nothing(void **state) {
   }
 }
 
+/* The solver's share of the time limit (pipeline.c): what reading and
+ * deriving left, less a margin for explaining and writing that is the
+ * smaller of 1.5 times reading and deriving and 15 times reading, less
+ * 0.1 s and a fiftieth of the limit; at least a tenth of the limit. */
+static void solver_time_leaves_a_margin_for_writing(void **state) {
+  (void)state;
+  /* National size: deriving (17 s) is far slower than reading (0.4 s), and
+   * writing follows reading: 120 - 17.4 - (0.1 + 2.4 + 6). */
+  assert_float_equal(bp_solver_seconds(120.0, 17.4, 0.4), 94.1, 1e-9);
+  /* Annual size: reading and deriving is the smaller: 20 - 0.6 - (0.1 + 0.4 + 0.9). */
+  assert_float_equal(bp_solver_seconds(20.0, 0.6, 0.09), 18.0, 1e-9);
+  /* A slow read leaves the solver a tenth of the limit, not nothing. */
+  assert_float_equal(bp_solver_seconds(10.0, 9.0, 1.0), 1.0, 1e-9);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(proposals_csv_has_the_spec_columns_in_order, setup, teardown),
@@ -1078,6 +1093,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(placed_reason_in_english_has_the_figures, setup, teardown),
       cmocka_unit_test_setup_teardown(danish_texts_differ_and_use_danish_numbers, setup, teardown),
       cmocka_unit_test(number_formats),
+      cmocka_unit_test(solver_time_leaves_a_margin_for_writing),
       cmocka_unit_test_setup_teardown(no_eligible_unit_names_the_nearest_miss, setup, teardown),
       cmocka_unit_test_setup_teardown(no_eligible_unit_with_several_failures, setup, teardown),
       cmocka_unit_test_setup_teardown(lock_when_only_locks_stand_in_the_way, setup, teardown),
