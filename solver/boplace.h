@@ -429,7 +429,7 @@ typedef struct {
    *  gets the whole limit (compare loads every case before solving any). */
   double started;
   /** How long reading took (seconds): the solver's margin for explaining
-   *  and writing is measured by it (pipeline.c, solver_seconds). */
+   *  and writing is measured by it (bp_solver_seconds). */
   double read_seconds;
 } bp_run;
 

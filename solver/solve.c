@@ -1945,7 +1945,7 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
       if (value <= s->tier_value[t] + 0.5)
         continue;
       s->tier_value[t] = value;
-      if (has_gap[t] && !isnan(tier_gap[t]))
+      if (has_gap[t])
         tier_gap[t] = relative_gap(value, s->tier_bound[t]);
     }
     /* The run's gap is the widest of its tiers': a tier that stopped early
