@@ -12,7 +12,9 @@ For each tiny size (seed 1) this test
      greedy hand method;
   4. checks that glpsol on models/boplace.mod, with the data of
      `$BOPLACE export CASE x.dat`, finds the same first-tier optimum
-     (households housed) as the program (test_mathprog's helpers).
+     (households housed) as the program (test_mathprog's helpers);
+  5. checks that bench/seeds.py's summary over S seeds 1-2 is what those
+     runs' proposals.json say.
 
 The large sizes run only in the benchmark (python3 bench/bench.py), never
 here.  Without glpsol (Debian: glpk-utils) step 4 is skipped with a
@@ -141,6 +143,41 @@ def check_determinism(size, seed, work):
              if mismatch or errors else [])]
 
 
+def check_seeds(work):
+    """bench/seeds.py's summary is what the runs' proposals.json say: S
+    seeds 1-2, run again here with a limit that proves every tier."""
+    import contextlib
+    import io
+    import seeds
+    cache = os.path.join(work, "seeds-cache")
+    text = io.StringIO()
+    with contextlib.redirect_stdout(text):
+        seeds.main(["--size", "S", "--seeds", "1-2", "--boplace", boplace(),
+                    "--cache", cache, "--time-limit", str(TIME_LIMIT_S)])
+    lines = text.getvalue().splitlines()
+    housed = waiting = 0
+    for seed in (1, 2):
+        out = os.path.join(work, "seeds-out-%d" % seed)
+        r = run(["run", os.path.join(cache, "S-seed%d" % seed), "-o", out,
+                 "--time-limit", str(TIME_LIMIT_S)])
+        if r.returncode != 0:
+            return [("seeds.py: S seeds 1-2", ["boplace run exit %d: %s" % (
+                r.returncode, r.stderr.decode(errors="replace"))])]
+        with open(os.path.join(out, "proposals.json"), encoding="utf-8") as f:
+            tiers = json.load(f)["run"]["solver"]["tiers"]
+        housed += tiers["housed"]["value"]
+        waiting += tiers["waiting"]["value"]
+    want = ("tiers 1-3 proven in 2 of 2 runs; housed {:,}; waiting days {:,}"
+            .format(housed, waiting))
+    problems = [] if want in lines else [
+        "expected the line %r in:" % want] + lines
+    rows = [l for l in lines if l.split()[:2] in (["1", "1"], ["2", "1"])]
+    if len(rows) != 2:
+        problems.append("expected one line per seed, got %d" % len(rows))
+    return [("seeds.py: S seeds 1-2 summarised as their runs' proposals.json",
+             problems)]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default=",".join(SIZES))
@@ -185,6 +222,7 @@ def main():
         stdout, sys.stdout = sys.stdout, null
         try:
             checks = check_determinism("tiny-L", args.seed, work)
+            checks += check_seeds(work)
         finally:
             sys.stdout = stdout
     for name, problems in checks:
