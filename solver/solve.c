@@ -1719,21 +1719,15 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
  * at the annual size they are what lowers the soft cost (L: from 15,275
  * to 14,146 in 2 s), where the soft LP is not solved in the time there is.  They
  * never lower an earlier tier, so the proposal keeps the fixed tiers' rows
- * (checked all the same).  A move is judged on its pairs' own costs, not
- * on the spread terms (C13, C14) it changes, so the result is kept only
- * when the whole soft cost is lower (on M's seeds 1-20 and L it always
- * was; nothing guaranteed it). */
+ * (checked all the same). */
 static void improve_the_soft_tier(bp_model *m, int *chosen, double deadline, int trace) {
   size_t nh = m->kase->n_households;
   int *before = bp_alloc((nh + 1) * sizeof *before);
   memcpy(before, chosen, nh * sizeof *chosen);
   double started = bp_clock_seconds();
   int moves = bp_improve(m->kase, m->derived, chosen, deadline);
-  if (moves > 0 && (!keeps_every_row(m, chosen, trace) ||
-                    objective_at(m, chosen) > objective_at(m, before))) {
+  if (moves > 0 && !keeps_every_row(m, chosen, trace))
     memcpy(chosen, before, nh * sizeof *chosen);
-    moves = 0;
-  }
   if (trace)
     fprintf(stderr, "boplace:   local search for the soft tier: %d improving moves, %.2f s\n",
             moves, bp_clock_seconds() - started);
