@@ -670,8 +670,8 @@ static int solve_tier(bp_model *m, int *chosen, int have_start, double deadline,
    * anyway, that pass is time lost: fact 2 comes first and the one pass
    * branches on a model whose bound is the full model's.  Measured on the
    * benchmark's M, seeds 1-20, with 1 s: seed 6 then houses 96 (its
-   * optimum) instead of 94, seed 4 gains 40-64 waiting days, no seed
-   * loses in tiers 1-3. */
+   * optimum) instead of 94, and seed 4 gains 40-64 waiting days
+   * (formulation.md §8 has the totals). */
   int prove_first = 0;
   if (lp.integral && have_start && lp.priced_out && !one_pass && lp_solved(P, deadline)) {
     double *dual = row_duals(P);
