@@ -24,7 +24,9 @@ message.  Last line: "N passed, M failed".
 """
 
 import argparse
+import contextlib
 import filecmp
+import io
 import json
 import os
 import shutil
@@ -39,6 +41,7 @@ sys.path.insert(0, os.path.join(SOURCE, "tests"))
 sys.path.insert(0, os.path.join(SOURCE, "bench"))
 import boplace_check as bc  # noqa: E402
 import generate  # noqa: E402
+import seeds  # noqa: E402
 import test_mathprog as tm  # noqa: E402
 
 SIZES = ("tiny-S", "tiny-M", "tiny-L", "tiny-XL")
@@ -146,9 +149,6 @@ def check_determinism(size, seed, work):
 def check_seeds(work):
     """bench/seeds.py's summary is what the runs' proposals.json say: S
     seeds 1-2, run again here with a limit that proves every tier."""
-    import contextlib
-    import io
-    import seeds
     cache = os.path.join(work, "seeds-cache")
     text = io.StringIO()
     with contextlib.redirect_stdout(text):
