@@ -25,7 +25,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import bench  # noqa: E402  (instance(), TARGETS)
+import bench  # noqa: E402  (instance(), TARGETS, fmt_num())
 
 TIERS = ("housed", "waiting", "permanent", "soft")
 
@@ -42,14 +42,6 @@ def seed_list(text):
     if not seeds:
         raise argparse.ArgumentTypeError("no seeds in %r" % text)
     return seeds
-
-
-def number(v):
-    if v is None:
-        return "none"
-    if isinstance(v, float) and v != int(v):
-        return "%.3f" % v
-    return "{:,}".format(int(v))
 
 
 def run_one(boplace, case, seconds, scratch):
@@ -102,8 +94,8 @@ def main(argv=None):
                 housed += t["housed"]["value"]
                 waiting += t["waiting"]["value"]
                 print("%4d %3d  " % (seed, r) + "  ".join(
-                    "%-19s" % ("%s/%s" % (number(t[k]["value"]),
-                                          number(t[k]["bound"])))
+                    "%-19s" % ("%s/%s" % (bench.fmt_num(t[k]["value"], 3),
+                                          bench.fmt_num(t[k]["bound"], 3)))
                     for k in TIERS) + "  %.2f" % s["seconds"], flush=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
