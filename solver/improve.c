@@ -1092,9 +1092,17 @@ static int search_run(search *s, int soft) {
     moves += house_more(s, s->unplaced);
     if (time_up(s))
       break;
-    int more = longer_waiting_first(s, s->unplaced);
-    if (!more)
-      more = to_permanent(s);
+    /* Tiers 2 and 3 to a local optimum before tier 1 looks again: a pass
+     * of tier 1 that houses nobody costs as much as one that does (at L,
+     * 0.35 s for 187 unplaced), so it runs once per batch of their moves,
+     * not once per pass of them. */
+    int more = 0, pass;
+    do {
+      pass = longer_waiting_first(s, s->unplaced);
+      if (!pass)
+        pass = to_permanent(s);
+      more += pass;
+    } while (pass && !time_up(s));
     moves += more;
     if (more)
       continue; /* who is housed changed: tier 1 may have new room */
