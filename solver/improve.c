@@ -18,9 +18,9 @@
  *
  * The caps are upper bounds on counts, so "fits" (every cap still holds
  * with one more placement) plus the end-of-chain check keep every rule.
- * Groups (C10, C11) are only placed whole, by group_insert(); a placed group
- * member and a place-locked household (C12) are never moved, so no chain
- * touches them.
+ * Groups (C10, C11) are only placed and moved whole, by group_insert() and
+ * group_move(); no chain moves a placed group member or a place-locked
+ * household (C12).
  *
  * The moves, in the order they are tried:
  *
@@ -42,9 +42,12 @@
  *           household pushed out may stay unplaced if it waited less than
  *           the one that started the chain;
  *   tier 3  a household in a transit unit moves to a permanent one,
- *           directly or by pushing one household elsewhere;
+ *           directly or by pushing one household elsewhere; a group with a
+ *           member in transit moves whole to the area where its members'
+ *           best units leave the best tiers;
  *   tier 4  a household moves to the candidate that lowers the soft cost
- *           most, or two households swap units.
+ *           most, or two households swap units; a group moves whole, as in
+ *           tier 3.
  *
  * Soft cost is the model's whole tier 4 (improve.h): pair_cost plus the
  * spread (C13) and near-cap (C14) terms, kept up to date per count.
@@ -793,6 +796,49 @@ static int group_insert(search *s, int gi) {
   return 1;
 }
 
+/* Moves placed group gi whole (C10, C11) to the area, its own included,
+ * where its members' best fitting candidates leave the best tiers, kept
+ * when they are strictly better than before the move.  The chains never
+ * move a placed group member, so without this a group the rounding put in
+ * transit units stays there (L: 26 of the 32 households in transit).  1
+ * when moved. */
+static int group_move(search *s, int gi) {
+  const bp_case *k = s->kase;
+  const bp_derived *d = s->d;
+  const bp_group *g = &k->groups[gi];
+  for (int m = 0; m < g->n_members; m++) {
+    int h = g->members[m];
+    if (s->chosen[h] < 0 || d->locked_unit[h] >= 0)
+      return 0; /* unplaced (group_insert's) or held by a lock */
+  }
+  for (int m = 0; m < g->n_members; m++)
+    set(s, g->members[m], -1);
+  size_t out = s->n_journal;
+  int h0 = g->members[0];
+  int best_area = -1;
+  tiers best_tiers = s->journal[0].before;
+  unsigned char *tried = bp_calloc(k->n_areas + 1, 1);
+  for (size_t i0 = d->first_candidate[h0]; i0 < d->first_candidate[h0 + 1]; i0++) {
+    int a = area_of(s, (int)i0);
+    if (tried[a] || time_up(s))
+      continue;
+    tried[a] = 1;
+    if (group_try_area(s, gi, a, 0) && clusters_ok(s) && better(&s->now, &best_tiers)) {
+      best_area = a;
+      best_tiers = s->now;
+    }
+    undo_to(s, out);
+  }
+  free(tried);
+  /* The same steps from the same state give the same units. */
+  if (best_area < 0 || !group_try_area(s, gi, best_area, 0) || !end_ok(s)) {
+    undo_to(s, 0);
+    return 0;
+  }
+  commit(s);
+  return 1;
+}
+
 /* A fresh area nobody lives in yet opens only with at least m newcomers at
  * once (C9): the unplaced movable households, longest waiting first, each
  * take their best fitting unit there; kept if at least m do. */
@@ -909,6 +955,17 @@ static int to_permanent(search *s) {
       undo_to(s, 0);
     }
   }
+  /* A group with a member in transit: the whole group elsewhere. */
+  for (size_t gi = 0; gi < k->n_groups && !time_up(s); gi++) {
+    const bp_group *g = &k->groups[gi];
+    int in_transit = 0;
+    for (int m = 0; m < g->n_members && g->n_members >= 2; m++) {
+      int c = s->chosen[g->members[m]];
+      in_transit |= c >= 0 && s->unit_transit[s->d->candidates[c].unit];
+    }
+    if (in_transit && group_move(s, (int)gi))
+      moves++;
+  }
   return moves;
 }
 
@@ -973,6 +1030,10 @@ static int cheaper(search *s) {
       }
     }
   }
+  /* The groups, whole: the moves above never touch a member. */
+  for (size_t gi = 0; gi < k->n_groups && !time_up(s); gi++)
+    if (k->groups[gi].n_members >= 2 && group_move(s, (int)gi))
+      moves++;
   return moves;
 }
 

@@ -223,6 +223,67 @@ static void transit_to_permanent_then_cheaper(void **state) {
   done(&r);
 }
 
+/* Tier 3 for a group: its two members in transit units in area 0, two
+ * permanent units free in area 1.  No chain moves a group member, so the
+ * group moves whole: both to area 1 (C10, C11), where each unit is
+ * permanent. */
+static void a_group_moves_whole_out_of_transit(void **state) {
+  (void)state;
+  improve_run r;
+  tb_case(&r.kase, 2, 2, 0);
+  tb_unit(&r.kase, 0, 1, 3000, BP_UNIT_TRANSIT);
+  tb_unit(&r.kase, 0, 1, 3000, BP_UNIT_TRANSIT);
+  tb_unit(&r.kase, 1, 1, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 1, 1, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 0, 1, 3000, BP_UNIT_PUBLIC); /* one permanent in area 0 */
+  tb_household(&r.kase, 1, 0, 0, 5000, 40);
+  tb_household(&r.kase, 1, 0, 0, 5000, 40);
+  tb_household(&r.kase, 1, 0, 0, 5000, 10); /* single, holds U04 */
+  int pair[] = {0, 1};
+  tb_group(&r.kase, pair, 2);
+  start_from_greedy(&r);
+  r.chosen[0] = candidate(&r, 0, 0);
+  r.chosen[1] = candidate(&r, 1, 1);
+  r.chosen[2] = candidate(&r, 2, 4);
+  double before[BP_TIER_COUNT], after[BP_TIER_COUNT];
+  model_tiers(&r, r.chosen, before);
+  assert_true(before[BP_TIER_PERMANENT] == 1.0);
+  assert_true(bp_improve(&r.kase, &r.derived, r.chosen, in_seconds(5)) >= 1);
+  model_tiers(&r, r.chosen, after); /* every row holds, (C11) included */
+  assert_true(after[BP_TIER_HOUSED] == 3.0);
+  assert_true(after[BP_TIER_PERMANENT] == 3.0);
+  int u0 = unit_of(&r, 0), u1 = unit_of(&r, 1);
+  assert_true((u0 == 2 && u1 == 3) || (u0 == 3 && u1 == 2));
+  done(&r);
+}
+
+/* Tier 4 for a group: both members prefer area 1, and the group moves
+ * there whole; neither member alone may (the chains never move one). */
+static void a_group_moves_whole_to_its_preferred_area(void **state) {
+  (void)state;
+  improve_run r;
+  tb_case(&r.kase, 2, 2, 0);
+  tb_unit(&r.kase, 0, 1, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 0, 1, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 1, 1, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 1, 1, 3000, BP_UNIT_PUBLIC);
+  tb_household(&r.kase, 1, 0, 0, 5000, 40)->preferred_area = 1;
+  tb_household(&r.kase, 1, 0, 0, 5000, 40)->preferred_area = 1;
+  int pair[] = {0, 1};
+  tb_group(&r.kase, pair, 2);
+  start_from_greedy(&r);
+  r.chosen[0] = candidate(&r, 0, 0);
+  r.chosen[1] = candidate(&r, 1, 1);
+  double before[BP_TIER_COUNT], after[BP_TIER_COUNT];
+  model_tiers(&r, r.chosen, before);
+  assert_true(bp_improve(&r.kase, &r.derived, r.chosen, in_seconds(5)) >= 1);
+  model_tiers(&r, r.chosen, after);
+  assert_true(after[BP_TIER_SOFT] < before[BP_TIER_SOFT] - 1.0);
+  assert_int_equal(r.kase.units[unit_of(&r, 0)].area, 1);
+  assert_int_equal(r.kase.units[unit_of(&r, 1)].area, 1);
+  done(&r);
+}
+
 /* Two households in each other's better unit swap (tier 4). */
 static void households_swap_units(void **state) {
   (void)state;
@@ -685,6 +746,8 @@ int main(void) {
       cmocka_unit_test(transit_to_permanent_then_cheaper),
       cmocka_unit_test(households_swap_units),
       cmocka_unit_test(locks_and_groups_stay_put),
+      cmocka_unit_test(a_group_moves_whole_out_of_transit),
+      cmocka_unit_test(a_group_moves_whole_to_its_preferred_area),
       cmocka_unit_test(a_foreign_proposal_is_left_alone),
       cmocka_unit_test(random_cases_keep_every_row_and_tier),
       cmocka_unit_test(rounding_reproduces_an_integral_lp),
