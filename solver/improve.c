@@ -800,8 +800,9 @@ static int group_insert(search *s, int gi) {
  * where its members' best fitting candidates leave the best tiers, kept
  * when they are strictly better than before the move.  The chains never
  * move a placed group member, so without this a group the rounding put in
- * transit units stays there (L: 26 of the 32 households in transit).  1
- * when moved. */
+ * transit units stays there (L: 32 of the 38 households in transit when
+ * tier 3's moves began were group members or place-locked).  1 when
+ * moved. */
 static int group_move(search *s, int gi) {
   const bp_case *k = s->kase;
   const bp_derived *d = s->d;
