@@ -743,55 +743,70 @@ static int group_try_area(search *s, int gi, int a, int push) {
   return 1;
 }
 
+/* Tries group gi, none of its members placed, in each area where its first
+ * member has a candidate (group_try_area), the journal back to `mark`
+ * after each try.  Without push: the area that leaves the best tiers
+ * end_ok() accepts, the state back at mark.  With push: the first area
+ * where group_try_area(.., 1) and end_ok() hold, the group left placed
+ * there (journalled).  -1, the state at mark, when there is none. */
+static int group_area(search *s, int gi, int push, size_t mark) {
+  const bp_derived *d = s->d;
+  int h0 = s->kase->groups[gi].members[0];
+  int best_area = -1;
+  tiers best_tiers = s->now;
+  unsigned char *tried = bp_calloc(s->kase->n_areas + 1, 1);
+  for (size_t i0 = d->first_candidate[h0]; i0 < d->first_candidate[h0 + 1]; i0++) {
+    int a = area_of(s, (int)i0);
+    if (tried[a] || time_up(s))
+      continue;
+    tried[a] = 1;
+    if (group_try_area(s, gi, a, push) && end_ok(s)) {
+      if (push) { /* the first area that works, as it stands */
+        free(tried);
+        return a;
+      }
+      if (best_area < 0 || better(&s->now, &best_tiers)) {
+        best_area = a;
+        best_tiers = s->now;
+      }
+    }
+    undo_to(s, mark);
+  }
+  free(tried);
+  return best_area;
+}
+
+/* Places group gi in area a as group_area() found it best to (the same
+ * steps from the same state give the same units) and commits; 0 with the
+ * state back at 0 when that fails, which cannot happen: a group is never
+ * left split. */
+static int group_place_again(search *s, int gi, int a) {
+  int placed = group_try_area(s, gi, a, 0);
+  assert(placed);
+  if (!placed || !end_ok(s)) {
+    undo_to(s, 0);
+    return 0;
+  }
+  commit(s);
+  return 1;
+}
+
 /* Places unplaced group gi whole in the area where that is best, each
  * member in its best fitting candidate there (C10, C11); if it fits in no
  * area as things stand, in the first area where its members can push
  * households out of their way, who settle elsewhere.  1 when placed. */
 static int group_insert(search *s, int gi) {
-  const bp_case *k = s->kase;
-  const bp_derived *d = s->d;
-  const bp_group *g = &k->groups[gi];
+  const bp_group *g = &s->kase->groups[gi];
   for (int m = 0; m < g->n_members; m++) {
     int h = g->members[m];
-    if (s->chosen[h] >= 0 || d->locked_unit[h] >= 0)
+    if (s->chosen[h] >= 0 || s->d->locked_unit[h] >= 0)
       return 0; /* placed or held by a lock: left alone */
   }
-  int h0 = g->members[0];
-  int best_area = -1;
-  tiers best_tiers = s->now;
-  unsigned char *tried = bp_calloc(k->n_areas + 1, 1);
-  for (int push = 0; push <= 1 && best_area < 0; push++) {
-    memset(tried, 0, k->n_areas);
-    for (size_t i0 = d->first_candidate[h0]; i0 < d->first_candidate[h0 + 1];
-         i0++) {
-      int a = area_of(s, (int)i0);
-      if (tried[a] || time_up(s))
-        continue;
-      tried[a] = 1;
-      if (group_try_area(s, gi, a, push) && end_ok(s)) {
-        if (push) { /* the first area that works, as it stands */
-          free(tried);
-          commit(s);
-          return 1;
-        }
-        if (best_area < 0 || better(&s->now, &best_tiers)) {
-          best_area = a;
-          best_tiers = s->now;
-        }
-      }
-      undo_to(s, 0);
-    }
-  }
-  free(tried);
-  if (best_area < 0)
+  int best_area = group_area(s, gi, 0, 0);
+  if (best_area >= 0)
+    return group_place_again(s, gi, best_area);
+  if (group_area(s, gi, 1, 0) < 0)
     return 0;
-  /* The same steps from the same state give the same units. */
-  int placed = group_try_area(s, gi, best_area, 0);
-  assert(placed);
-  if (!placed || !end_ok(s)) { /* cannot happen; never leave a group split */
-    undo_to(s, 0);
-    return 0;
-  }
   commit(s);
   return 1;
 }
@@ -804,40 +819,20 @@ static int group_insert(search *s, int gi) {
  * tier 3's moves began were group members or place-locked).  1 when
  * moved. */
 static int group_move(search *s, int gi) {
-  const bp_case *k = s->kase;
-  const bp_derived *d = s->d;
-  const bp_group *g = &k->groups[gi];
+  const bp_group *g = &s->kase->groups[gi];
   for (int m = 0; m < g->n_members; m++) {
     int h = g->members[m];
-    if (s->chosen[h] < 0 || d->locked_unit[h] >= 0)
+    if (s->chosen[h] < 0 || s->d->locked_unit[h] >= 0)
       return 0; /* unplaced (group_insert's) or held by a lock */
   }
   for (int m = 0; m < g->n_members; m++)
     set(s, g->members[m], -1);
-  size_t out = s->n_journal;
-  int h0 = g->members[0];
-  int best_area = -1;
-  tiers best_tiers = s->journal[0].before;
-  unsigned char *tried = bp_calloc(k->n_areas + 1, 1);
-  for (size_t i0 = d->first_candidate[h0]; i0 < d->first_candidate[h0 + 1]; i0++) {
-    int a = area_of(s, (int)i0);
-    if (tried[a] || time_up(s))
-      continue;
-    tried[a] = 1;
-    if (group_try_area(s, gi, a, 0) && clusters_ok(s) && better(&s->now, &best_tiers)) {
-      best_area = a;
-      best_tiers = s->now;
-    }
-    undo_to(s, out);
-  }
-  free(tried);
-  /* The same steps from the same state give the same units. */
-  if (best_area < 0 || !group_try_area(s, gi, best_area, 0) || !end_ok(s)) {
+  int best_area = group_area(s, gi, 0, s->n_journal);
+  if (best_area < 0) {
     undo_to(s, 0);
     return 0;
   }
-  commit(s);
-  return 1;
+  return group_place_again(s, gi, best_area);
 }
 
 /* A fresh area nobody lives in yet opens only with at least m newcomers at
@@ -959,8 +954,10 @@ static int to_permanent(search *s) {
   /* A group with a member in transit: the whole group elsewhere. */
   for (size_t gi = 0; gi < k->n_groups && !time_up(s); gi++) {
     const bp_group *g = &k->groups[gi];
+    if (g->n_members < 2)
+      continue;
     int in_transit = 0;
-    for (int m = 0; m < g->n_members && g->n_members >= 2; m++) {
+    for (int m = 0; m < g->n_members; m++) {
       int c = s->chosen[g->members[m]];
       in_transit |= c >= 0 && s->unit_transit[s->d->candidates[c].unit];
     }
