@@ -107,17 +107,21 @@ void bp_pools_add_cuts(bp_model *pool_model, const bp_hall_cut *cuts, size_t n);
  *  among the members (bp_pool_classes_share) is a pool solution, and a
  *  pool solution summed by class a class one.  At the national size it
  *  has a quarter of the households (XL: 3,177 classes of 12,000), and its
- *  LP prices out where the pool LP's does not.  It serves tier 1 only: the
- *  members differ in waiting days and in what their pairs cost. */
+ *  LP prices out where the pool LP's does not.  The members differ in
+ *  waiting days and in what their pairs cost: tier 2's LP on the classes
+ *  takes the waiting days back per member (solve.c, add_shortfalls), and
+ *  the soft tier has no class model. */
 typedef struct {
   /** The pool case with one household per class (its first member's, the
    *  groups' members renumbered) and the class's pool pairs: its first
-   *  member's, household_count its size. */
+   *  member's, household_count its size.  The first member is the longest
+   *  waiting, so the class's waiting days are its longest. */
   bp_case kase;
   bp_derived derived;
   size_t n_classes;
   /** The members of class c: members[member_first[c] .. member_first[c+1]),
-   *  ascending; class c's pool pair j is member h's pool pair
+   *  longest waiting first, then by index (a shared class LP solution
+   *  houses them in that order); class c's pool pair j is member h's pool pair
    *  pools->derived.first_candidate[h] + (j - derived.first_candidate[c]). */
   size_t *member_first;
   int *members;

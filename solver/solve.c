@@ -1340,46 +1340,123 @@ static int better_first_tiers(const double a[3], const double b[3]);
  * model and so for the full one, else NAN; then *point gets its solution
  * shared among the members (bp_pool_classes_share), a pool LP solution at
  * that bound.  pooled is the start as pool pairs (NULL = none). */
-static double price_the_classes(const bp_pools *pools, const int *pooled, double deadline,
-                                int max_rounds, int trace, lp_point *point) {
-  double started = bp_clock_seconds();
+/* The class model, kept after tier 1's LP on the classes for the bounds
+ * of tiers 2 and 3 where the pool LP does not get to them (class_bound). */
+typedef struct {
   bp_pool_classes classes;
-  bp_pool_classes_build(pools, &classes);
-  if (classes.n_classes == pools->kase.n_households) {
-    bp_pool_classes_free(&classes);
+  bp_model model;
+  int kept;
+} class_lp;
+
+static void class_lp_free(class_lp *c) {
+  if (!c->kept)
+    return;
+  bp_model_free(&c->model);
+  bp_pool_classes_free(&c->classes);
+  c->kept = 0;
+}
+
+static double price_the_classes(const bp_pools *pools, const int *pooled, double deadline,
+                                int max_rounds, int trace, lp_point *point, class_lp *keep) {
+  double started = bp_clock_seconds();
+  /* Built where it is kept: the model points at its case. */
+  class_lp local;
+  class_lp *c = keep ? keep : &local;
+  memset(c, 0, sizeof *c);
+  bp_pool_classes *classes = &c->classes;
+  bp_pool_classes_build(pools, classes);
+  if (classes->n_classes == pools->kase.n_households) {
+    bp_pool_classes_free(classes);
     return NAN; /* no household alike to another: the pool LP is as small */
   }
-  const bp_derived *cd = &classes.derived, *pd = &pools->derived;
-  unsigned char *active = first_columns(cd, NULL, classes.n_classes, 1);
+  const bp_derived *cd = &classes->derived, *pd = &pools->derived;
+  unsigned char *active = first_columns(cd, NULL, classes->n_classes, 1);
   for (size_t h = 0; pooled && h < pools->kase.n_households; h++) {
     if (pooled[h] < 0)
       continue;
     /* h's class has h's pools in the same order. */
-    int c = classes.class_of[h];
-    active[cd->first_candidate[c] + ((size_t)pooled[h] - pd->first_candidate[h])] = 1;
+    int k = classes->class_of[h];
+    active[cd->first_candidate[k] + ((size_t)pooled[h] - pd->first_candidate[h])] = 1;
   }
-  bp_model cm;
-  bp_model_build_restricted(&classes.kase, cd, 0, active, &cm);
+  bp_model *cm = &c->model;
+  bp_model_build_restricted(&classes->kase, cd, 0, active, cm);
+  c->kept = 1;
   free(active);
-  bp_model_set_objective(&cm, BP_TIER_HOUSED);
+  bp_model_set_objective(cm, BP_TIER_HOUSED);
   if (trace)
     fprintf(stderr, "boplace: pools: %zu classes of %zu households, %zu class pool pairs, model %d rows, %.2f s\n",
-            classes.n_classes, pools->kase.n_households, cd->n_candidates,
-            glp_get_num_rows(cm.problem), bp_clock_seconds() - started);
+            classes->n_classes, pools->kase.n_households, cd->n_candidates,
+            glp_get_num_rows(cm->problem), bp_clock_seconds() - started);
   lp_point class_point = {0};
   tier_lp lp = {.maximise = 1, .integral = 1, .known_bound = NAN, .last = &class_point};
-  generate_columns(&cm, &lp, deadline, max_rounds, trace);
+  generate_columns(cm, &lp, deadline, max_rounds, trace);
   double bound = lp.lp_optimal && lp.priced_out ? lp.lp_value : NAN;
   lp_point_free(point);
   if (!isnan(bound))
-    point->n = bp_pool_classes_share(&classes, pools, class_point.pairs, class_point.values,
+    point->n = bp_pool_classes_share(classes, pools, class_point.pairs, class_point.values,
                                      class_point.n, &point->pairs, &point->values);
   lp_point_free(&class_point);
   if (trace)
     fprintf(stderr, "boplace: pools: tier 1 LP on the classes %.9g%s, %.2f s\n", lp.lp_value,
             isnan(bound) ? " (not priced out)" : ", a bound", bp_clock_seconds() - started);
-  bp_model_free(&cm);
-  bp_pool_classes_free(&classes);
+  if (!keep || isnan(bound))
+    class_lp_free(c);
+  return bound;
+}
+
+/* The waiting days a class's members bring, in the class model: its x
+ * columns count the class's longest waiting, w_1 (its first member's,
+ * pools.h), for each member housed, and a column q_k in [0, 1] for each
+ * other member k, in the class's (C1) row with objective w_1 - w_k, takes
+ * back what the k-th is short of it.  With y of the class housed, the best
+ * of  w_1 y + sum (w_1 - w_k) q_k  with  sum q_k <= n - y  is the sum of the
+ * y longest waiting days plus sum (w_1 - w_k) over all members, the
+ * constant returned: as in the pool model, where the LP houses the longest
+ * waiting of alike households first.  So the class LP of tier 2, less the
+ * constant, is the pool LP's, as tier 1's is (pools.h). */
+static double add_shortfalls(class_lp *c, const bp_pools *pools) {
+  const bp_pool_classes *cl = &c->classes;
+  bp_model *cm = &c->model;
+  double constant = 0.0;
+  for (size_t k = 0; k < cl->n_classes; k++) {
+    if (!cm->household_row[k])
+      continue; /* no pool pair: never housed, no waiting days */
+    long longest = pools->kase.households[cl->members[cl->member_first[k]]].waiting_days;
+    for (size_t j = cl->member_first[k] + 1; j < cl->member_first[k + 1]; j++) {
+      long shortfall = longest - pools->kase.households[cl->members[j]].waiting_days;
+      if (shortfall == 0)
+        continue;
+      constant += (double)shortfall;
+      int col = glp_add_cols(cm->problem, 1);
+      int ind[2] = {0, cm->household_row[k]};
+      double val[2] = {0.0, 1.0};
+      glp_set_col_bnds(cm->problem, col, GLP_DB, 0.0, 1.0);
+      glp_set_mat_col(cm->problem, col, 1, ind, val);
+      glp_set_obj_coef(cm->problem, col, (double)shortfall);
+    }
+  }
+  return constant;
+}
+
+/* A bound on tier 2 from the class model's LP, with tier 1 fixed at
+ * fixed[0]: NAN when no LP was solved in time.  (Tier 3's, on the same
+ * model, was no use at the national size: the tier 1 bound again, 11,279,
+ * in 4.4 s.) */
+static double class_bound(class_lp *c, const bp_pools *pools, const double *fixed,
+                          double deadline, int trace) {
+  bp_model *cm = &c->model;
+  bp_model_fix_tier(cm, BP_TIER_HOUSED, fixed[0]);
+  bp_model_set_objective(cm, BP_TIER_WAITING);
+  double constant = add_shortfalls(c, pools);
+  double started = bp_clock_seconds();
+  tier_lp lp = {.maximise = 1, .integral = 1, .known_bound = NAN};
+  generate_columns(cm, &lp, deadline, 0, trace);
+  /* Fact 1's bound holds at every pricing round: the q columns are all in
+   * the model, and raising a row's dual only makes them less worth. */
+  double bound = isfinite(lp.lp_bound) ? floor(lp.lp_bound - constant + 1e-6) : NAN;
+  if (trace)
+    fprintf(stderr, "boplace: pools: tier 2 bound on the classes %.9g with tier 1 at least %.9g%s, %.2f s\n",
+            bound, fixed[0], lp.priced_out ? " (priced out)" : "", bp_clock_seconds() - started);
   return bound;
 }
 
@@ -1504,7 +1581,7 @@ static void drop_what_breaks(const bp_case *kase, const bp_derived *d, int *chos
  * when *have_start, on entry and on return. */
 static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
                           int *have_start, double deadline, double pricing_deadline,
-                          int trace, pool_plan *plan) {
+                          double bound_deadline, int trace, pool_plan *plan) {
   /* Rounds of Hall cuts per tier before the full model takes over. */
   enum { MOST_CUT_ROUNDS = 20 };
   /* The pool LP starts from each household's cheapest pool pair (and the
@@ -1516,6 +1593,11 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
    * path on cases they can check exhaustively. */
   const char *rounds_env = getenv("BOPLACE_POOL_PRICING_ROUNDS");
   int cut_short = rounds_env && *rounds_env >= '1' && *rounds_env <= '9' ? atoi(rounds_env) : 0;
+  /* BOPLACE_POOL_TIERS=1 ends the stage after tier 1, as time ends it at
+   * the national size, so that the tests run tier 2's bound on the classes
+   * (class_bound) on cases they can check exhaustively. */
+  const char *tiers_env = getenv("BOPLACE_POOL_TIERS");
+  int pool_tiers = tiers_env && *tiers_env >= '1' && *tiers_env <= '3' ? atoi(tiers_env) : 3;
   /* Tier 1 first: it decides who is housed, and its LP is the slowest. */
   static const double share[3] = {0.7, 0.5, 1.0};
   double started = bp_clock_seconds();
@@ -1544,7 +1626,8 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
             bp_clock_seconds() - started);
 
   lp_point point = {0};
-  for (int t = 0; t < 3; t++) {
+  class_lp classes = {0};
+  for (int t = 0; t < pool_tiers; t++) {
     bp_tier tier = (bp_tier)t;
     bp_model_set_objective(&pm, tier);
     lp_point_free(&point);
@@ -1571,7 +1654,7 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
          * pricing does not end in time (XL: 11,279 in 7 s, where the pool
          * LP was still at 11,231 after 240 s). */
         cut_bound = price_the_classes(&pools, have_pooled ? pooled : NULL, pricing_stop,
-                                      cut_short, trace, &point);
+                                      cut_short, trace, &point, &classes);
         /* Its solution, shared among the members, is a pool LP solution
          * at the bound: the pool LP starts with its pairs and stops pricing
          * when it reaches the bound, and its time goes to the Hall cuts
@@ -1702,6 +1785,23 @@ static void plan_by_pools(const bp_case *kase, const bp_derived *d, int *chosen,
     plan->floor[t] = now[t];
     bp_model_fix_tier(&pm, tier, now[t]);
   }
+  if (classes.kept && *have_start && plan->proven < 2 && isnan(plan->bound[1]) &&
+      !stop_requested) {
+    /* The pool LP did not get to tier 2 (XL: its pricing takes the whole
+     * stage): the class model bounds it instead, with tier 1 fixed as the
+     * pool stage left it. */
+    double now[3];
+    first_tiers(kase, d, chosen, now);
+    if (isnan(plan->floor[0]))
+      plan->floor[0] = now[0];
+    plan->bound[1] = class_bound(&classes, &pools, plan->floor, bound_deadline, trace);
+    /* Tier 1 too far above its proposal for a tree, and tier 2's LP
+     * gets the same room (the households tier 1 is short of, taken by
+     * the longest waiting): the full model's tier 2 would spend its time
+     * for nothing (XL: 6.5 s, the same proposal). */
+    plan->far[1] = plan->far[0] && !isnan(plan->bound[1]);
+  }
+  class_lp_free(&classes);
   lp_point_free(&point);
   bp_model_free(&pm);
   bp_pools_free(&pools);
@@ -1783,7 +1883,8 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
      * tier to what the pools leave (its tiers 1-3 are fixed from them when
      * their LP is too far above the proposal for a tree). */
     plan_by_pools(kase, d, chosen, &have_start, now_s + 0.75 * (deadline - now_s),
-                  now_s + 0.8 * (deadline - now_s), trace, &plan);
+                  now_s + 0.8 * (deadline - now_s), now_s + 0.85 * (deadline - now_s), trace,
+                  &plan);
   }
   unsigned char *active =
       first_columns(d, have_start ? chosen : NULL, nh, MOST_FIRST_COLUMNS);
@@ -1843,8 +1944,8 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
       bp_model_set_objective(&m, tier);
       double value = objective_at(&m, chosen);
       double bound = pool_bound(&plan, t, s->tier_value);
-      if (isnan(bound))
-        bound = obvious_bound(kase, d, tier, s);
+      double obvious = obvious_bound(kase, d, tier, s);
+      bound = isnan(bound) ? obvious : fmin(bound, obvious);
       s->tier_value[t] = value;
       s->tier_bound[t] = fmax(bound, value);
       tier_gap[t] = relative_gap(value, s->tier_bound[t]);

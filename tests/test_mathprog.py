@@ -21,6 +21,12 @@ program from a fault in boplace.mod:
     own reading of the case (its own eligibility, costs and K) gives, under
     glpsol, the optima found by exhaustive enumeration, and the C values.
 
+And on cases of their own, tier 2's bound on the classes (solve.c,
+class_bound; BOPLACE_POOL_TIERS=1 makes the program take it, as time
+does at the national size) may not be below the LP optimum of
+boplace.mod's tier 2 with tier 1 at the same value, nor below the run's
+own tier 2 value; at least one case must take it.
+
 Skipped (exit 77, the meson skip code) with a message only if glpsol is not
 installed (Debian's glpk-utils).  Last line: "N passed, M failed".
 
@@ -29,6 +35,7 @@ installed (Debian's glpk-utils).  Last line: "N passed, M failed".
 
 import argparse
 import json
+import math
 import os
 import random
 import re
@@ -49,6 +56,7 @@ EXAMPLE = os.path.join(SOURCE, "models", "boplace_example.dat")
 EXAMPLE_TIERS = (3, 135, 2, 13.636345282)
 N_CASES = 25
 N_MEDIUM = 6     # medium cases (8-25 households, 15-45 units): no enumeration
+N_CLASS_CASES = 80  # tiny cases for tier 2's bound on the classes
 SEED = 7001
 TIER_NAMES = ("housed", "waiting", "permanent", "soft")
 SOFT_RTOL = 1e-6
@@ -272,6 +280,73 @@ def check_program_case(case_dir, workdir, own_data=True, expected=None):
     return problems
 
 
+CLASS_BOUND_RE = re.compile(
+    r"tier 2 bound on the classes (\S+) with tier 1 at least (\S+)")
+
+
+def glpsol_lp(dat_path, tier, values, workdir):
+    """The optimum of the tier's LP relaxation by glpsol (--nomip)."""
+    with open(dat_path, encoding="utf-8") as f:
+        text = f.read()
+    path = os.path.join(workdir, "lp%d.dat" % tier)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(with_tier(text, tier, values))
+    proc = subprocess.run(["glpsol", "--math", MODEL, "--data", path,
+                           "--nomip"], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT,
+                          timeout=GLPSOL_TIME_LIMIT_S)
+    out = proc.stdout.decode("utf-8", "replace")
+    m = re.search(r"^TIER (\d+) OBJ (\S+)$", out, re.M)
+    if proc.returncode != 0 or m is None or not re.search(r"OPTIMAL (LP )?SOLUTION FOUND", out):
+        raise RuntimeError("glpsol --nomip on %s (tier %d) did not find the "
+                           "LP optimum:\n%s" % (path, tier, out[-2500:]))
+    return float(m.group(2))
+
+
+def check_class_bound(case_dir, workdir):
+    """Tier 2's bound on the classes (solve.c, class_bound), which the
+    program uses where the pool stage ends after tier 1 (the national
+    size; BOPLACE_POOL_TIERS=1 here), against the LP relaxation of
+    boplace.mod's tier 2 with tier 1 fixed at the same value.  The class
+    LP is the pool LP (the waiting days of alike households taken back per
+    member), and the pool LP relaxes the full one, so the bound may not be
+    below the full LP's optimum: a wrong constant or a missing member
+    column would put it there.  Returns (problems, whether the program
+    reported such a bound)."""
+    out_dir = os.path.join(workdir, "out_classes")
+    env = dict(os.environ, BOPLACE_POOL_TIERS="1", BOPLACE_TRACE="1")
+    proc = subprocess.run([tbf.boplace_path(), "run", case_dir, "-o", out_dir],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          env=env, timeout=120)
+    if proc.returncode != 0:
+        return (["boplace run (BOPLACE_POOL_TIERS=1) exit %d: %s" % (
+            proc.returncode, proc.stderr.decode("utf-8", "replace")[-2000:])],
+            False)
+    problems = ["check_outputs (BOPLACE_POOL_TIERS=1): " + v
+                for v in bc.check_outputs(case_dir, out_dir)]
+    m = CLASS_BOUND_RE.search(proc.stderr.decode("utf-8", "replace"))
+    if m is None:
+        return problems, False
+    bound, housed = float(m.group(1)), float(m.group(2))
+    dat = os.path.join(workdir, "export_classes.dat")
+    proc = subprocess.run([tbf.boplace_path(), "export", case_dir, dat],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          timeout=120)
+    if proc.returncode != 0:
+        return problems + ["boplace export exit %d" % proc.returncode], True
+    lp = glpsol_lp(dat, 2, [housed], workdir)
+    if bound < math.floor(lp + 1e-6):
+        problems.append("tier 2 bound on the classes %g (tier 1 at least %g) "
+                        "is below the LP optimum %.6f of boplace.mod"
+                        % (bound, housed, lp))
+    # The bound the run reports for tier 2 holds too: at least its value.
+    waiting = c_tiers(out_dir)[1]
+    if bound < waiting - 1e-6:
+        problems.append("tier 2 bound on the classes %g is below the run's "
+                        "own waiting days %g" % (bound, waiting))
+    return problems, True
+
+
 def glpsol_feasible(case_dir):
     """Whether the case (place locks included) has a feasible assignment,
     by glpsol on our own data file: the feasibility test for cases too big
@@ -303,6 +378,7 @@ def main():
     ap.add_argument("--cases", type=int, default=N_CASES)
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--medium", type=int, default=N_MEDIUM)
+    ap.add_argument("--class-cases", type=int, default=N_CLASS_CASES)
     ap.add_argument("--self-test", action="store_true",
                     help="no program: check boplace.mod against the "
                     "hand-worked example and the enumeration only")
@@ -363,6 +439,34 @@ def main():
         if record("generated case %d (%s)" % (i, case_dir), fn, case_dir):
             shutil.rmtree(work, ignore_errors=True)
             shutil.rmtree(case_dir, ignore_errors=True)
+
+    # Tier 2's bound on the classes, on cases of their own: only some have
+    # households alike enough to share a class.
+    with_class_bound = 0
+    for i in range(args.class_cases if have_program and not args.self_test
+                   else 0):
+        case_dir = os.path.join(tmp, "classes%03d" % i)
+        work = os.path.join(tmp, "cwork%03d" % i)
+        os.makedirs(work)
+        tbf.generate(rng, case_dir, keep_infeasible=False)
+
+        def class_check(c=case_dir, w=work):
+            nonlocal with_class_bound
+            problems, seen = check_class_bound(c, w)
+            with_class_bound += seen
+            return problems
+        if record("class bound, case %d (%s)" % (i, case_dir), class_check,
+                  case_dir):
+            shutil.rmtree(work, ignore_errors=True)
+            shutil.rmtree(case_dir, ignore_errors=True)
+    if args.class_cases and have_program and not args.self_test:
+        if with_class_bound == 0:
+            failed += 1
+            print("FAIL no case of %d took tier 2's bound on the classes"
+                  % args.class_cases)
+        else:
+            print("     %d of %d cases took tier 2's bound on the classes"
+                  % (with_class_bound, args.class_cases))
 
     for i in range(args.medium if have_program and not args.self_test
                    else 0):
