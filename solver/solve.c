@@ -1882,8 +1882,12 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
     /* Three quarters: at the annual size the full model only adds the soft
      * tier to what the pools leave (its tiers 1-3 are fixed from them when
      * their LP is too far above the proposal for a tree). */
+    /* Tier 2's bound on the classes, where the pool stage ends after tier
+     * 1, may go on to 0.9: tier 1's rounding at the national size takes
+     * the stage to 0.8 and more, and the class LP needs 4-5 s there (to
+     * 0.85, one benchmark run of XL had none). */
     plan_by_pools(kase, d, chosen, &have_start, now_s + 0.75 * (deadline - now_s),
-                  now_s + 0.8 * (deadline - now_s), now_s + 0.85 * (deadline - now_s), trace,
+                  now_s + 0.8 * (deadline - now_s), now_s + 0.9 * (deadline - now_s), trace,
                   &plan);
   }
   unsigned char *active =
