@@ -84,26 +84,33 @@ def with_tier(dat_text, tier, values):
                                                           v[2]))
 
 
-def glpsol(dat_path, tier, values, workdir):
-    """The tier's optimum by glpsol, or raises RuntimeError."""
+def run_glpsol(dat_path, tier, values, workdir, options, timeout):
+    """glpsol on boplace.mod with the tier's data: (data path, exit code,
+    output, the match of its "TIER t OBJ v" line or None)."""
     with open(dat_path, encoding="utf-8") as f:
         text = f.read()
     path = os.path.join(workdir, "tier%d.dat" % tier)
     with open(path, "w", encoding="utf-8") as f:
         f.write(with_tier(text, tier, values))
+    proc = subprocess.run(["glpsol", "--math", MODEL, "--data", path] + options,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          timeout=timeout)
+    out = proc.stdout.decode("utf-8", "replace")
+    return path, proc.returncode, out, re.search(r"^TIER (\d+) OBJ (\S+)$", out, re.M)
+
+
+def glpsol(dat_path, tier, values, workdir):
+    """The tier's optimum by glpsol, or raises RuntimeError."""
     # Gomory, MIR and clique cuts: without them glpsol can take minutes on
     # a medium case (group equalities); cover cuts are left out, GLPK 5.0
     # can abort in glp_cov_init.
-    proc = subprocess.run(["glpsol", "--math", MODEL, "--data", path,
-                           "--gomory", "--mir", "--clique",
-                           "--tmlim", str(GLPSOL_TIME_LIMIT_S)],
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          timeout=GLPSOL_TIME_LIMIT_S + 60)
-    out = proc.stdout.decode("utf-8", "replace")
-    m = re.search(r"^TIER (\d+) OBJ (\S+)$", out, re.M)
+    path, code, out, m = run_glpsol(
+        dat_path, tier, values, workdir,
+        ["--gomory", "--mir", "--clique", "--tmlim", str(GLPSOL_TIME_LIMIT_S)],
+        GLPSOL_TIME_LIMIT_S + 60)
     bad = ("NO PRIMAL FEASIBLE", "NO INTEGER FEASIBLE", "NO FEASIBLE",
            "TIME LIMIT", "SEARCH TERMINATED", "UNBOUNDED", "error")
-    if proc.returncode != 0 or m is None or any(w in out for w in bad):
+    if code != 0 or m is None or any(w in out for w in bad):
         raise RuntimeError("glpsol on %s (tier %d) did not find the "
                            "optimum:\n%s" % (path, tier, out[-2500:]))
     return float(m.group(2))
@@ -286,18 +293,9 @@ CLASS_BOUND_RE = re.compile(
 
 def glpsol_lp(dat_path, tier, values, workdir):
     """The optimum of the tier's LP relaxation by glpsol (--nomip)."""
-    with open(dat_path, encoding="utf-8") as f:
-        text = f.read()
-    path = os.path.join(workdir, "lp%d.dat" % tier)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(with_tier(text, tier, values))
-    proc = subprocess.run(["glpsol", "--math", MODEL, "--data", path,
-                           "--nomip"], stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT,
-                          timeout=GLPSOL_TIME_LIMIT_S)
-    out = proc.stdout.decode("utf-8", "replace")
-    m = re.search(r"^TIER (\d+) OBJ (\S+)$", out, re.M)
-    if proc.returncode != 0 or m is None or not re.search(r"OPTIMAL (LP )?SOLUTION FOUND", out):
+    path, code, out, m = run_glpsol(dat_path, tier, values, workdir,
+                                    ["--nomip"], GLPSOL_TIME_LIMIT_S)
+    if code != 0 or m is None or not re.search(r"OPTIMAL (LP )?SOLUTION FOUND", out):
         raise RuntimeError("glpsol --nomip on %s (tier %d) did not find the "
                            "LP optimum:\n%s" % (path, tier, out[-2500:]))
     return float(m.group(2))
