@@ -1332,16 +1332,8 @@ static void first_tiers(const bp_case *kase, const bp_derived *d, const int *cho
                         double value[3]);
 static int better_first_tiers(const double a[3], const double b[3]);
 
-/* Tier 1's LP on the classes of households the pool model cannot tell
- * apart (pools.h): the same LP value as the pool model's with a fraction of
- * the households, so that at the national size it prices out in seconds
- * where the pool LP's pricing does not end in the whole run.  Returns its
- * value when priced out by the deadline, a bound on tier 1 for the pool
- * model and so for the full one, else NAN; then *point gets its solution
- * shared among the members (bp_pool_classes_share), a pool LP solution at
- * that bound.  pooled is the start as pool pairs (NULL = none). */
-/* The class model, kept after tier 1's LP on the classes for the bounds
- * of tiers 2 and 3 where the pool LP does not get to them (class_bound). */
+/* The class model, kept after tier 1's LP on the classes for tier 2's
+ * bound where the pool stage does not get to tier 2 (class_bound). */
 typedef struct {
   bp_pool_classes classes;
   bp_model model;
@@ -1356,6 +1348,16 @@ static void class_lp_free(class_lp *c) {
   c->kept = 0;
 }
 
+/* Tier 1's LP on the classes of households the pool model cannot tell
+ * apart (pools.h): the same LP value as the pool model's with a fraction of
+ * the households, so that at the national size it prices out in seconds
+ * where the pool LP's pricing does not end in the whole run.  Returns its
+ * value when priced out by the deadline, a bound on tier 1 for the pool
+ * model and so for the full one, else NAN; then *point gets its solution
+ * shared among the members (bp_pool_classes_share), a pool LP solution at
+ * that bound.  pooled is the start as pool pairs (NULL = none).  When
+ * keep is not NULL and the LP priced out, the class model stays there,
+ * with tier 1's LP solved (class_lp_free frees it). */
 static double price_the_classes(const bp_pools *pools, const int *pooled, double deadline,
                                 int max_rounds, int trace, lp_point *point, class_lp *keep) {
   double started = bp_clock_seconds();
@@ -1452,7 +1454,7 @@ static double class_bound(class_lp *c, const bp_pools *pools, const double *fixe
   tier_lp lp = {.maximise = 1, .integral = 1, .known_bound = NAN};
   generate_columns(cm, &lp, deadline, 0, trace);
   /* Fact 1's bound holds at every pricing round: the q columns are all in
-   * the model, and raising a row's dual only makes them less worth. */
+   * the model, and raising a row's dual only makes them worth less. */
   double bound = isfinite(lp.lp_bound) ? floor(lp.lp_bound - constant + 1e-6) : NAN;
   if (trace)
     fprintf(stderr, "boplace: pools: tier 2 bound on the classes %.9g with tier 1 at least %.9g%s, %.2f s\n",
