@@ -43,6 +43,24 @@
 int bp_improve(const bp_case *kase, const bp_derived *derived, int *chosen,
                double deadline);
 
+/** bp_improve's search through tiers 1-3 only, where tier 2 also tries
+ *  two households out of the way at once: an unplaced household takes a
+ *  unit once two placed ones make room in a school's seats or a daycare's
+ *  places, one of them settles elsewhere, and the other, who waited less,
+ *  is left out.  Housed stays, waiting days rise.  Costlier than the
+ *  one-push chains (about a millisecond per household tried at the
+ *  annual size), so it is not part of bp_improve: solve.c runs it once
+ *  the pool stage is done, when tier 2 is not proven.  Same contract and
+ *  return value as bp_improve. */
+int bp_improve_waiting(const bp_case *kase, const bp_derived *derived, int *chosen,
+                       double deadline);
+
+/** bp_improve's tier 4 moves only (the soft cost, tiers 1-3 never worse):
+ *  for the soft tier after bp_improve_waiting, which has taken tiers 1-3
+ *  as far as its time allowed.  Same contract and return value. */
+int bp_improve_soft(const bp_case *kase, const bp_derived *derived, int *chosen,
+                    double deadline);
+
 /** A feasible proposal from an LP solution (a rounding heuristic for the
  *  first tier, whose LP is nearly integral: its rows are close to a
  *  network).

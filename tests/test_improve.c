@@ -202,6 +202,52 @@ static void the_longer_waiting_household_takes_the_place(void **state) {
   done(&r);
 }
 
+/* Tier 2 with two households in the way: the family with four school
+ * children (waited 100 days) needs all four free seats of school 0, held
+ * by two families of two children.  H00 can move to area 1 (its one
+ * unit); H01 (waited 5 days) can live nowhere else and is left out, and
+ * so can H02 (forbidden in area 1), so 2 is the most housed.
+ * Housed stays 2; waiting goes from 15 to 110 days.  One push per step
+ * (the chains) frees only two seats. */
+static void two_out_of_the_way_for_a_longer_waiting_family(void **state) {
+  (void)state;
+  improve_run r;
+  tb_case(&r.kase, 2, 2, 0);
+  r.kase.schools[0].free_seats = 4;
+  tb_unit(&r.kase, 0, 3, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 0, 3, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 0, 3, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 1, 3, 3000, BP_UNIT_PUBLIC);
+  tb_household(&r.kase, 1, 0, 2, 5000, 10);
+  tb_household(&r.kase, 1, 0, 2, 5000, 5);
+  tb_household(&r.kase, 1, 0, 4, 5000, 100);
+  tb_lock(&r.kase, 1, 3, BP_LOCK_FORBID); /* H01 and H02: area 0 only */
+  tb_lock(&r.kase, 2, 3, BP_LOCK_FORBID);
+  start_from_greedy(&r);
+  for (int h = 0; h < 3; h++)
+    r.chosen[h] = -1;
+  r.chosen[0] = candidate(&r, 0, 0);
+  r.chosen[1] = candidate(&r, 1, 1);
+  double before[BP_TIER_COUNT], after[BP_TIER_COUNT];
+  model_tiers(&r, r.chosen, before);
+  assert_true(before[BP_TIER_WAITING] == 15.0);
+  /* The chains alone (bp_improve) do not find it. */
+  int *chains = bp_alloc(4 * sizeof *chains);
+  memcpy(chains, r.chosen, 3 * sizeof *chains);
+  bp_improve(&r.kase, &r.derived, chains, in_seconds(5));
+  model_tiers(&r, chains, after);
+  assert_true(after[BP_TIER_WAITING] == 15.0);
+  free(chains);
+  assert_true(bp_improve_waiting(&r.kase, &r.derived, r.chosen, in_seconds(5)) >= 1);
+  assert_true(unit_of(&r, 2) >= 0 && unit_of(&r, 2) <= 2);
+  assert_int_equal(unit_of(&r, 0), 3);
+  assert_int_equal(unit_of(&r, 1), -1);
+  model_tiers(&r, r.chosen, after); /* every row holds */
+  assert_true(after[BP_TIER_HOUSED] == 2.0);
+  assert_true(after[BP_TIER_WAITING] == 110.0);
+  done(&r);
+}
+
 /* Tier 3, then tier 4: out of the transit unit, and into the cheaper of two
  * permanent ones. */
 static void transit_to_permanent_then_cheaper(void **state) {
@@ -418,6 +464,7 @@ static void random_cases_keep_every_row_and_tier(void **state) {
   (void)state;
   rng random = {20260402};
   int checked = 0, improved = 0, more_housed = 0, optimal = 0, emptied = 0;
+  int waiting_moves = 0, soft_moves = 0;
   for (int n = 0; n < 500; n++) {
     improve_run r;
     random_case(&r.kase, &random);
@@ -458,6 +505,21 @@ static void random_cases_keep_every_row_and_tier(void **state) {
     }
     double before[BP_TIER_COUNT], after[BP_TIER_COUNT];
     model_tiers(&r, r.chosen, before);
+    /* The waiting tier's search (with push_two) and the soft tier's moves
+     * alone, from the same proposal: every row holds, no tier worse, and
+     * the soft moves leave tiers 1-3 as they are. */
+    int *other = bp_alloc((nh + 1) * sizeof *other);
+    memcpy(other, r.chosen, nh * sizeof *other);
+    double waited[BP_TIER_COUNT], softer[BP_TIER_COUNT];
+    waiting_moves += bp_improve_waiting(&r.kase, &r.derived, other, in_seconds(5)) > 0;
+    model_tiers(&r, other, waited);
+    assert_true(not_worse(waited, before));
+    soft_moves += bp_improve_soft(&r.kase, &r.derived, other, in_seconds(5)) > 0;
+    model_tiers(&r, other, softer);
+    assert_true(not_worse(softer, waited));
+    for (int t = 0; t < BP_TIER_SOFT; t++)
+      assert_true(softer[t] == waited[t]);
+    free(other);
     int moves = bp_improve(&r.kase, &r.derived, r.chosen, in_seconds(5));
     model_tiers(&r, r.chosen, after); /* every row holds */
     assert_true(not_worse(after, before));
@@ -487,9 +549,12 @@ static void random_cases_keep_every_row_and_tier(void **state) {
   }
   print_message("random cases: %d checked (%d from a thinned proposal), %d "
                 "improved, %d with more housed, %d housing as many as the "
-                "optimizer\n",
-                checked, emptied, improved, more_housed, optimal);
+                "optimizer; %d improved by the waiting tier's search, %d "
+                "then by the soft moves\n",
+                checked, emptied, improved, more_housed, optimal, waiting_moves,
+                soft_moves);
   assert_true(checked > 300 && improved > 50 && more_housed > 20);
+  assert_true(waiting_moves > 20 && soft_moves > 20);
   assert_true(optimal > checked * 9 / 10);
 }
 
@@ -743,6 +808,7 @@ int main(void) {
       cmocka_unit_test(a_push_through_the_area_cap),
       cmocka_unit_test(unplaced_households_open_a_fresh_area_together),
       cmocka_unit_test(the_longer_waiting_household_takes_the_place),
+      cmocka_unit_test(two_out_of_the_way_for_a_longer_waiting_family),
       cmocka_unit_test(transit_to_permanent_then_cheaper),
       cmocka_unit_test(households_swap_units),
       cmocka_unit_test(locks_and_groups_stay_put),
