@@ -40,7 +40,10 @@
  *           matching), so one search is linear in the candidates reached.
  *   tier 2  the same chains from an unplaced household, where the last
  *           household pushed out may stay unplaced if it waited less than
- *           the one that started the chain;
+ *           the one that started the chain; and, in bp_improve_waiting()
+ *           only, two households out of a school's seats or a daycare's
+ *           places at once, one settling elsewhere and one, who waited
+ *           less, left out (push_two());
  *   tier 3  a household in a transit unit moves to a permanent one,
  *           directly or by pushing one household elsewhere; a group with a
  *           member in transit moves whole to the area where its members'
