@@ -1330,12 +1330,21 @@ static void search_end(search *s) {
   free(s->journal);
 }
 
-int bp_improve(const bp_case *kase, const bp_derived *d, int *chosen,
-               double deadline) {
+/* Is chosen a proposal of these candidates?  Each search leaves any other
+ * alone. */
+static int of_these_candidates(const bp_case *kase, const bp_derived *d,
+                               const int *chosen) {
   for (size_t h = 0; h < kase->n_households; h++)
     if (chosen[h] >= 0 && ((size_t)chosen[h] < d->first_candidate[h] ||
                            (size_t)chosen[h] >= d->first_candidate[h + 1]))
-      return 0; /* not a proposal of these candidates: leave it alone */
+      return 0;
+  return 1;
+}
+
+int bp_improve(const bp_case *kase, const bp_derived *d, int *chosen,
+               double deadline) {
+  if (!of_these_candidates(kase, d, chosen))
+    return 0;
   search s;
   search_start(&s, kase, d, chosen, deadline);
   int moves = search_run(&s, 1);
@@ -1345,10 +1354,8 @@ int bp_improve(const bp_case *kase, const bp_derived *d, int *chosen,
 
 int bp_improve_soft(const bp_case *kase, const bp_derived *d, int *chosen,
                     double deadline) {
-  for (size_t h = 0; h < kase->n_households; h++)
-    if (chosen[h] >= 0 && ((size_t)chosen[h] < d->first_candidate[h] ||
-                           (size_t)chosen[h] >= d->first_candidate[h + 1]))
-      return 0;
+  if (!of_these_candidates(kase, d, chosen))
+    return 0;
   search s;
   search_start(&s, kase, d, chosen, deadline);
   int moves = 0, pass;
@@ -1361,10 +1368,8 @@ int bp_improve_soft(const bp_case *kase, const bp_derived *d, int *chosen,
 
 int bp_improve_waiting(const bp_case *kase, const bp_derived *d, int *chosen,
                        double deadline) {
-  for (size_t h = 0; h < kase->n_households; h++)
-    if (chosen[h] >= 0 && ((size_t)chosen[h] < d->first_candidate[h] ||
-                           (size_t)chosen[h] >= d->first_candidate[h + 1]))
-      return 0;
+  if (!of_these_candidates(kase, d, chosen))
+    return 0;
   search s;
   search_start(&s, kase, d, chosen, deadline);
   s.push_two = 1;
