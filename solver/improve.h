@@ -50,8 +50,8 @@ int bp_improve(const bp_case *kase, const bp_derived *derived, int *chosen,
  *  is left out.  Housed stays, waiting days rise.  Costlier than the
  *  one-push chains (about a millisecond per household tried at the
  *  annual size), so it is not part of bp_improve: solve.c runs it once
- *  the pool stage is done, when tier 2 is not proven.  Same contract and
- *  return value as bp_improve. */
+ *  the pool stage is done, when that stage left tier 2 too far below its
+ *  LP for a tree.  Same contract and return value as bp_improve. */
 int bp_improve_waiting(const bp_case *kase, const bp_derived *derived, int *chosen,
                        double deadline);
 

@@ -1902,8 +1902,8 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
    * model's tree does better with the time (M, seed 6: 5,385 waiting days
    * after this search against 5,422 without).  Four tenths of the time
    * left: the order of the tiers puts the longest waiting before the soft
-   * tier, which gets the rest (L: +566 to +639 waiting days in 1.9-2.1 s;
-   * the soft cost 14,112 against 13,978 with the 2 s more). */
+   * tier, which gets the rest (L: +566 to +680 waiting days in 1.9-2.3 s;
+   * the soft cost 14,100-14,115 against 13,978 with the 2 s more). */
   int waiting_searched = 0;
   if (have_start && plan.proven < 2 && plan.far[1] && nh > 0 && !stop_requested) {
     waiting_searched = 1;
