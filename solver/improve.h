@@ -56,8 +56,9 @@ int bp_improve_waiting(const bp_case *kase, const bp_derived *derived, int *chos
                        double deadline);
 
 /** bp_improve's tier 4 moves only (the soft cost, tiers 1-3 never worse):
- *  for the soft tier after bp_improve_waiting, which has taken tiers 1-3
- *  as far as its time allowed.  Same contract and return value. */
+ *  for the soft tier, whose tiers 1-3 are fixed by then (bp_improve's
+ *  tier 1 look alone can take a second at the national size).  Same
+ *  contract and return value. */
 int bp_improve_soft(const bp_case *kase, const bp_derived *derived, int *chosen,
                     double deadline);
 

@@ -1819,17 +1819,19 @@ bp_status bp_solve(const bp_case *kase, const bp_derived *d, bp_solution *s,
 /* The local search's soft moves (improve.c) on the proposal the first
  * tiers left, before the soft tier's LP: bp_round_lp leaves them out, and
  * at the annual size they are what lowers the soft cost (L: from 15,275
- * to 14,146 in 2 s), where the soft LP is not solved in the time there is.  They
- * never lower an earlier tier, so the proposal keeps the fixed tiers' rows
- * (checked all the same). */
-static void improve_the_soft_tier(bp_model *m, int *chosen, double deadline, int soft_only,
-                                  int trace) {
+ * to 14,146 in 2 s), where the soft LP is not solved in the time there is.
+ * Only the soft moves (bp_improve_soft): tiers 1-3 are fixed by now, and
+ * bp_improve's tier 1 look alone took the soft tier's 0.9 s at the
+ * national size (no move; with the soft moves only, 3,073 moves and the
+ * soft cost 52,861 against 54,820-55,055), and at L after the waiting
+ * tier's search, its 2.3 s (14 moves).  They never lower an earlier tier,
+ * so the proposal keeps the fixed tiers' rows (checked all the same). */
+static void improve_the_soft_tier(bp_model *m, int *chosen, double deadline, int trace) {
   size_t nh = m->kase->n_households;
   int *before = bp_alloc((nh + 1) * sizeof *before);
   memcpy(before, chosen, nh * sizeof *chosen);
   double started = bp_clock_seconds();
-  int moves = soft_only ? bp_improve_soft(m->kase, m->derived, chosen, deadline)
-                        : bp_improve(m->kase, m->derived, chosen, deadline);
+  int moves = bp_improve_soft(m->kase, m->derived, chosen, deadline);
   if (moves > 0 && !keeps_every_row(m, chosen, trace))
     memcpy(chosen, before, nh * sizeof *chosen);
   if (trace)
@@ -1904,9 +1906,7 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
    * left: the order of the tiers puts the longest waiting before the soft
    * tier, which gets the rest (L: +566 to +680 waiting days in 1.9-2.3 s;
    * the soft cost 14,100-14,115 against 13,978 with the 2 s more). */
-  int waiting_searched = 0;
   if (have_start && plan.proven < 2 && plan.far[1] && nh > 0 && !stop_requested) {
-    waiting_searched = 1;
     double phase_started = bp_clock_seconds();
     int moves = bp_improve_waiting(kase, d, chosen,
                                    phase_started + 0.4 * (deadline - phase_started));
@@ -2013,7 +2013,6 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
     double tier_deadline = bp_clock_seconds() + share[t] * (deadline - bp_clock_seconds());
     if (tier == BP_TIER_SOFT && have_start)
       improve_the_soft_tier(&m, chosen, bp_clock_seconds() + 0.8 * (tier_deadline - bp_clock_seconds()),
-                            waiting_searched,
                             trace);
     tier_options options = {
         .mip_gap = tier == BP_TIER_SOFT ? kase->policy.mip_gap : 0.0,
