@@ -151,7 +151,6 @@ typedef struct {
   int *mobile_known;
   unsigned char *is_mobile;
   int commits;
-
   int *pushed[MAX_DEPTH + 1];
   int push_two; /* tier 2 tries push_two() too (bp_improve_waiting) */
   long budget;
@@ -340,6 +339,20 @@ static int end_ok(const search *s) {
          better(&s->now, &s->journal[0].before);
 }
 
+/* The most children a school (daycare) may take in all: its free seats
+ * (places) and its bilingual room, whichever is less. */
+static long school_room(const search *s, int school) {
+  long seats = s->kase->schools[school].free_seats;
+  long bilingual = s->d->school_bilingual_room[school];
+  return seats < bilingual ? seats : bilingual;
+}
+
+static long daycare_room(const search *s, int daycare) {
+  long places = s->kase->daycares[daycare].free_seats;
+  long bilingual = s->d->daycare_bilingual_room[daycare];
+  return places < bilingual ? places : bilingual;
+}
+
 /* The first area-wide cap ((C3)-(C7)) that one more household h in area a
  * would break, BLOCK_NONE when there is room. */
 static block area_block(const search *s, int h, int a) {
@@ -349,18 +362,13 @@ static block area_block(const search *s, int h, int a) {
   const bp_area *area = &k->areas[a];
   if (s->area_used[a] >= d->area_room[a]) /* (C3) */
     return BLOCK_AREA;
-  if (hh->children_6_16 > 0) { /* (C4), (C5) */
-    long used = (long)s->school_used[area->school] + hh->children_6_16;
-    if (used > k->schools[area->school].free_seats ||
-        used > d->school_bilingual_room[area->school])
-      return BLOCK_SCHOOL;
-  }
+  if (hh->children_6_16 > 0 && /* (C4), (C5) */
+      (long)s->school_used[area->school] + hh->children_6_16 > school_room(s, area->school))
+    return BLOCK_SCHOOL;
   if (hh->children_0_5 > 0) { /* (C6), (C7) */
     if (area->daycare < 0)
       return BLOCK_DAYCARE; /* derive keeps no such pair; never relieved */
-    long used = (long)s->daycare_used[area->daycare] + hh->children_0_5;
-    if (used > k->daycares[area->daycare].free_seats ||
-        used > d->daycare_bilingual_room[area->daycare])
+    if ((long)s->daycare_used[area->daycare] + hh->children_0_5 > daycare_room(s, area->daycare))
       return BLOCK_DAYCARE;
   }
   return BLOCK_NONE;
@@ -946,38 +954,31 @@ static int longer_waiting_first(search *s, int *unplaced) {
   return moves;
 }
 
+/* Would taking h3 out relieve cap `why` of unit u enough for h?  Seats
+ * and places are counted in children; the other caps in households. */
+static int frees_enough(const search *s, int h, int u, block why, int h3) {
+  const bp_area *area = &s->kase->areas[s->unit_area[u]];
+  const bp_household *hh = &s->kase->households[h], *h3h = &s->kase->households[h3];
+  if (why == BLOCK_SCHOOL)
+    return s->school_used[area->school] + hh->children_6_16 - h3h->children_6_16 <=
+           school_room(s, area->school);
+  if (why == BLOCK_DAYCARE)
+    return s->daycare_used[area->daycare] + hh->children_0_5 - h3h->children_0_5 <=
+           daycare_room(s, area->daycare);
+  return 1;
+}
+
 /* Tier 2, where one push is not enough: unplaced household h takes
  * candidate i once two households h2 and h3 are out of its way (a family
  * with many children needs the school seats or daycare places of two
- * smaller ones).  One of them settles elsewhere (a chain of depth 1 behind
- * it); the other stays unplaced, and must have waited less than h.  So
+ * smaller ones).  One of them moves straight to another unit where it
+ * fits; the other stays unplaced, and must have waited less than h.  So
  * housed stays, and waiting rises by what h waited more.  The chains of
  * settle() push one household per step and cannot find these: at the
  * benchmark's L the households left out are large families, and a school
  * district set free and solved exactly gained waiting days where the
  * chains had none.  1 with the move applied; else 0 with the state as on
  * entry. */
-/* Would taking h3 out relieve cap `why` of unit u enough for h?  Seats
- * and places are counted in children; the other caps in households. */
-static int frees_enough(const search *s, int h, int u, block why, int h3) {
-  const bp_case *k = s->kase;
-  const bp_area *area = &k->areas[s->unit_area[u]];
-  const bp_household *hh = &k->households[h], *h3h = &k->households[h3];
-  if (why == BLOCK_SCHOOL) {
-    int room = k->schools[area->school].free_seats;
-    if (s->d->school_bilingual_room[area->school] < room)
-      room = s->d->school_bilingual_room[area->school];
-    return s->school_used[area->school] + hh->children_6_16 - h3h->children_6_16 <= room;
-  }
-  if (why == BLOCK_DAYCARE) {
-    int room = k->daycares[area->daycare].free_seats;
-    if (s->d->daycare_bilingual_room[area->daycare] < room)
-      room = s->d->daycare_bilingual_room[area->daycare];
-    return s->daycare_used[area->daycare] + hh->children_0_5 - h3h->children_0_5 <= room;
-  }
-  return 1;
-}
-
 static int push_two(search *s, int h) {
   const bp_case *k = s->kase;
   const bp_derived *d = s->d;
@@ -1198,7 +1199,6 @@ static void search_start(search *s, const bp_case *kase, const bp_derived *d,
   s->n_occupants = bp_calloc(na + 1, sizeof *s->n_occupants);
   s->occupant_capacity = bp_calloc(na + 1, sizeof *s->occupant_capacity);
   s->slot = bp_calloc(nh + 1, sizeof *s->slot);
-
   s->movable = bp_calloc(nh + 1, 1);
   s->fresh = bp_calloc(na + 1, 1);
   s->seen = bp_calloc(nh + 1, sizeof *s->seen);
@@ -1251,6 +1251,14 @@ static void search_start(search *s, const bp_case *kase, const bp_derived *d,
  * until nothing more is housed, then tiers 2 and 3 (back to tier 1 after
  * either moved someone), then, when soft, tier 4 to a local optimum.
  * Returns the number of improving moves. */
+/* Tier 4 to a local optimum (each pass strictly lowers the cost). */
+static int soft_moves(search *s) {
+  int moves = 0, pass;
+  while ((pass = cheaper(s)) > 0 && !time_up(s))
+    moves += pass;
+  return moves + pass;
+}
+
 static int search_run(search *s, int soft) {
   int moves = 0;
   /* Tier 1 looks again after each pass of tiers 2 and 3 while it finds
@@ -1279,11 +1287,7 @@ static int search_run(search *s, int soft) {
       continue; /* who is housed changed: tier 1 may have new room */
     if (!soft)
       break;
-    /* Tier 4 to a local optimum (each pass strictly lowers the cost). */
-    int cheaper_moves;
-    while ((cheaper_moves = cheaper(s)) > 0 && !time_up(s))
-      moves += cheaper_moves;
-    moves += cheaper_moves;
+    moves += soft_moves(s);
     break;
   }
   return moves;
@@ -1358,10 +1362,7 @@ int bp_improve_soft(const bp_case *kase, const bp_derived *d, int *chosen,
     return 0;
   search s;
   search_start(&s, kase, d, chosen, deadline);
-  int moves = 0, pass;
-  while ((pass = cheaper(&s)) > 0 && !time_up(&s))
-    moves += pass;
-  moves += pass;
+  int moves = soft_moves(&s);
   search_end(&s);
   return moves;
 }
