@@ -143,6 +143,12 @@ void bp_model_complete(const bp_model *model, const int *candidate_of_household,
  *  is feasible. */
 double bp_model_violation(const bp_model *model, const double *x);
 
+/** The soft tier's least cost of a count at the whole number k: W_spread
+ *  times the least t of (C13) plus W_near_cap times the least o of (C14),
+ *  as the model's rows give them. */
+double bp_model_count_cost(const bp_model *model, const bp_model_count *count,
+                           int k);
+
 /** f(j) of formulation.md §5: count * share after adding j, less today's. */
 double bp_spread_penalty(int count, int total, int added);
 

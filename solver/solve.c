@@ -23,6 +23,7 @@
 
 #include "greedy.h"
 #include "improve.h"
+#include "soft_bound.h"
 #include "model.h"
 #include "pools.h"
 
@@ -2011,6 +2012,14 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
      * the first taking it all. */
     static const double share[BP_TIER_COUNT] = {0.4, 0.5, 0.5, 1.0};
     double tier_deadline = bp_clock_seconds() + share[t] * (deadline - bp_clock_seconds());
+    /* The relaxation's bound (soft_bound.h), for when the soft tier's own
+     * LP is not solved in time: in the background while the local search
+     * and the tree run, aimed at the cost of the proposal the earlier
+     * tiers left. */
+    bp_soft_bound_run *relaxation = NULL;
+    if (tier == BP_TIER_SOFT && have_start)
+      relaxation = bp_soft_bound_start(&m, s->tier_value, chosen, objective_at(&m, chosen),
+                                       tier_deadline, 1, trace);
     if (tier == BP_TIER_SOFT && have_start)
       improve_the_soft_tier(&m, chosen, bp_clock_seconds() + 0.8 * (tier_deadline - bp_clock_seconds()),
                             trace);
@@ -2019,6 +2028,7 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
         .known_bound = combine > 0 ? NAN : pool_bound(&plan, t, s->tier_value)};
     int found = solve_tier(&m, chosen, have_start, tier_deadline, options, &value,
                            &bound, &optimal, &timed_out, trace);
+    double relaxed = relaxation ? bp_soft_bound_finish(relaxation) : -INFINITY;
     if (found == 0) {
       /* Only the locks can make the model infeasible: with no place lock,
        * placing nobody keeps every rule. */
@@ -2059,6 +2069,8 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
         bound = fmin(bound, pooled);
     } else {
       value = bp_model_tier_value(&m, tier, x);
+      if (!optimal && tier == BP_TIER_SOFT && relaxed > -INFINITY)
+        bound = isnan(bound) ? relaxed : fmax(bound, relaxed);
       if (!optimal && tier != BP_TIER_SOFT) {
         double obvious = obvious_bound(kase, d, tier, s);
         bound = isnan(bound) ? obvious : fmin(bound, obvious);
