@@ -74,8 +74,6 @@
 /* Households one search may expand: bounds a failing search on a large
  * case, where the chains could otherwise reach every household. */
 #define SEARCH_BUDGET 4000
-/* theta of (C14), as in model_build.c. */
-#define NEAR_CAP 0.8
 /* Soft-cost steps smaller than this are rounding, not improvement. */
 #define SOFT_EPSILON 1e-6
 
@@ -177,19 +175,7 @@ static int time_up(search *s) {
  * and (C14) at their least values), as greedy.c's fill_figures. */
 static double count_cost(const search *s, int base, int total, double cap,
                          int k) {
-  if (k == 0)
-    return 0.0;
-  const bp_policy *p = &s->kase->policy;
-  double rate = 1.0 - NEAR_CAP * cap;
-  double e0 = (double)base - NEAR_CAP * cap * total;
-  double o = 0.0;
-  if (rate > 0) {
-    o = rate * k + (e0 < 0 ? e0 : 0.0);
-    if (o < 0)
-      o = 0.0;
-  }
-  return p->weights.spread * bp_spread_penalty(base, total, k) +
-         p->weights.near_cap * o;
+  return bp_count_cost(&s->kase->policy, base, total, cap, k);
 }
 
 static double area_cost(const search *s, int a, int k) {

@@ -143,11 +143,11 @@ void bp_model_complete(const bp_model *model, const int *candidate_of_household,
  *  is feasible. */
 double bp_model_violation(const bp_model *model, const double *x);
 
-/** The soft tier's least cost of a count at the whole number k: W_spread
- *  times the least t of (C13) plus W_near_cap times the least o of (C14),
- *  as the model's rows give them. */
-double bp_model_count_cost(const bp_model *model, const bp_model_count *count,
-                           int k);
+/** W_spread f(k) + W_near_cap o(k) of one count at a whole number k up to
+ *  its K-bar: the least t and o that (C13) and (C14) allow there, for a
+ *  count now at base of total with cap c (formulation.md §5). */
+double bp_count_cost(const bp_policy *policy, int base, int total, double cap,
+                     int k);
 
 /** f(j) of formulation.md §5: count * share after adding j, less today's. */
 double bp_spread_penalty(int count, int total, int added);

@@ -886,27 +886,19 @@ void bp_model_free(bp_model *m) {
   memset(m, 0, sizeof *m);
 }
 
-double bp_model_count_cost(const bp_model *m, const bp_model_count *c, int k) {
-  double cost = 0.0;
-  if (c->spread_col && c->bound > 0) {
-    /* The secants of (C13) through consecutive integers of a convex f meet
-     * f at every integer up to K-bar; beyond it the last one goes on. */
-    int j = k < c->bound ? k : c->bound;
-    double t = bp_spread_penalty(c->base_count, c->base_total, j);
-    if (k > c->bound)
-      t += (t - bp_spread_penalty(c->base_count, c->base_total, c->bound - 1)) *
-           (k - c->bound);
-    if (t > 0)
-      cost += m->kase->policy.weights.spread * t;
+double bp_count_cost(const bp_policy *p, int base, int total, double cap, int k) {
+  if (k == 0)
+    return 0.0;
+  double rate = 1.0 - NEAR_CAP * cap;
+  double e0 = (double)base - NEAR_CAP * cap * total;
+  double o = 0.0;
+  if (rate > 0) {
+    o = rate * k + (e0 < 0 ? e0 : 0.0);
+    if (o < 0)
+      o = 0.0;
   }
-  if (c->near_cap_col) {
-    double rate = 1.0 - NEAR_CAP * c->cap;
-    double e0 = (double)c->base_count - NEAR_CAP * c->cap * c->base_total;
-    double o = rate * k + (e0 < 0 ? e0 : 0.0);
-    if (o > 0)
-      cost += m->kase->policy.weights.near_cap * o;
-  }
-  return cost;
+  return p->weights.spread * bp_spread_penalty(base, total, k) +
+         p->weights.near_cap * o;
 }
 
 /* The least t and o that satisfy (C13) and (C14) at a count. */

@@ -33,6 +33,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "model.h"
 
 /* Units listed per member and area: the cheapest, which the members want
  * and compete for; at M, listing every unit gave no higher bound than
@@ -78,7 +81,9 @@ typedef struct {
 } area_scratch;
 
 typedef struct {
-  const bp_model *model;
+  const bp_case *kase;
+  const bp_derived *derived;
+  unsigned char *unit_reached; /* some household has a candidate there */
   size_t n_areas, n_schools, n_daycares, n_counts;
   chooser *choosers;
   size_t n_choosers;
@@ -91,8 +96,8 @@ typedef struct {
   size_t n_units, units_capacity;
   count_cost *counts;
   int *school_of_area, *daycare_of_area; /* count index, -1 = none */
-  double *count_upper; /* each count column's upper bound, read before */
-  double goal[3];  /* tiers 1-3 as fixed (waiting over waiting_scale) */
+  double goal[3];  /* tiers 1-3 at least (waiting over waiting_scale) */
+  double target;   /* a proposal's soft cost under the goals, NAN = none */
   double largest_cost; /* the largest |pair_cost| the choosers can pay */
   double waiting_scale;
   /* The multipliers: pi per count, then lambda per tier, then one per unit
@@ -151,10 +156,10 @@ static void note_rest(const bp_case *k, area_scratch *a, int unit, double cost) 
 /* Household h's cheapest units per area, into scratch[slot[a]]; returns
  * how many areas, listed in areas[].  A place-locked household has its
  * one unit. */
-static size_t cheapest_units(const bp_model *m, int h, int *area_stamp, int *slot,
+static size_t cheapest_units(relaxation *r, int h, int *area_stamp, int *slot,
                              int *areas, area_scratch *scratch) {
-  const bp_case *k = m->kase;
-  const bp_derived *d = m->derived;
+  const bp_case *k = r->kase;
+  const bp_derived *d = r->derived;
   size_t n = 0;
   size_t lo = d->first_candidate[h], hi = d->first_candidate[h + 1];
   if (d->locked_unit[h] >= 0) {
@@ -167,6 +172,7 @@ static size_t cheapest_units(const bp_model *m, int h, int *area_stamp, int *slo
   for (size_t i = lo; i < hi; i++) {
     const bp_candidate *c = &d->candidates[i];
     int ar = k->units[c->unit].area;
+    r->unit_reached[c->unit] = 1;
     if (area_stamp[ar] != h) {
       area_stamp[ar] = h;
       slot[ar] = (int)n;
@@ -198,13 +204,13 @@ static size_t cheapest_units(const bp_model *m, int h, int *area_stamp, int *slo
 
 static void add_household(relaxation *r, int h, int *area_stamp, int *slot,
                           int *areas, area_scratch *scratch) {
-  const bp_household *hh = &r->model->kase->households[h];
-  size_t n = cheapest_units(r->model, h, area_stamp, slot, areas, scratch);
+  const bp_household *hh = &r->kase->households[h];
+  size_t n = cheapest_units(r, h, area_stamp, slot, areas, scratch);
   if (n == 0)
     return;
   chooser *c = &r->choosers[r->n_choosers++];
   c->n_members = 1;
-  c->must_house = r->model->derived->locked_unit[h] >= 0;
+  c->must_house = r->derived->locked_unit[h] >= 0;
   c->waiting = hh->waiting_days / r->waiting_scale;
   c->school_children = hh->children_6_16;
   c->daycare_children = hh->children_0_5;
@@ -222,7 +228,7 @@ static void add_household(relaxation *r, int h, int *area_stamp, int *slot,
 static void add_group(relaxation *r, const bp_group *g, int *area_stamp,
                       int *slot, int *areas, area_scratch *scratch,
                       int *members_in, area_scratch *by_member) {
-  const bp_case *k = r->model->kase;
+  const bp_case *k = r->kase;
   size_t na = r->n_areas, nm = (size_t)g->n_members;
   chooser *c = &r->choosers[r->n_choosers];
   memset(c, 0, sizeof *c);
@@ -233,11 +239,11 @@ static void add_group(relaxation *r, const bp_group *g, int *area_stamp,
   for (int j = 0; j < g->n_members; j++) {
     int h = g->members[j];
     const bp_household *hh = &k->households[h];
-    c->must_house |= r->model->derived->locked_unit[h] >= 0;
+    c->must_house |= r->derived->locked_unit[h] >= 0;
     c->waiting += hh->waiting_days / r->waiting_scale;
     c->school_children += hh->children_6_16;
     c->daycare_children += hh->children_0_5;
-    size_t n = cheapest_units(r->model, h, area_stamp, slot, areas, scratch);
+    size_t n = cheapest_units(r, h, area_stamp, slot, areas, scratch);
     for (size_t q = 0; q < n; q++) {
       size_t a = (size_t)areas[q];
       if (members_in[a] != j)
@@ -257,25 +263,17 @@ static void add_group(relaxation *r, const bp_group *g, int *area_stamp,
   r->n_choosers++;
 }
 
-static const bp_model_count *count_of(const relaxation *r, size_t e) {
-  if (e < r->n_areas)
-    return &r->model->areas[e];
-  if (e < r->n_areas + r->n_schools)
-    return &r->model->schools[e - r->n_areas];
-  return &r->model->daycares[e - r->n_areas - r->n_schools];
-}
-
 static int fits(const relaxation *r, int e, int adds) {
-  return e < 0 || !r->counts[e].cost || adds <= r->counts[e].limit;
+  return e < 0 || adds <= r->counts[e].limit;
 }
 
-/* Each count's costs, up to what its column's bounds and the choosers who
- * can reach it allow; then the areas a chooser cannot take for a count's
+/* Each count's costs, up to what its caps and the choosers who can reach
+ * it allow; then the areas a chooser cannot take for a count's
  * limit are no choice (they would break (C3)-(C7) alone).  Returns 0 when
  * a place-locked chooser is left with no area: the bound then says
  * nothing. */
 static int make_counts(relaxation *r) {
-  const bp_case *k = r->model->kase;
+  const bp_case *k = r->kase;
   size_t nc = r->n_counts;
   long *reach = bp_calloc(nc + 1, sizeof *reach);
   size_t *stamp = bp_alloc((nc + 1) * sizeof *stamp);
@@ -295,26 +293,51 @@ static int make_counts(relaxation *r) {
       }
     }
   }
+  /* An area takes at most the places of its units that someone can
+   * have (its K-bar in the model): up to there the model's secants meet
+   * f, so the costs below are the model's. */
+  long *places = bp_calloc(r->n_areas + 1, sizeof *places);
+  for (size_t u = 0; u < k->n_units; u++)
+    if (r->unit_reached[u])
+      places[k->units[u].area] += k->units[u].places;
+  const bp_derived *d = r->derived;
   r->counts = bp_calloc(nc + 1, sizeof *r->counts);
   for (size_t e = 0; e < nc; e++) {
-    const bp_model_count *mc = count_of(r, e);
     count_cost *cc = &r->counts[e];
-    if (!mc->count_col)
-      continue;
-    double upper = r->count_upper[e];
+    int base, total;
+    double cap;
     long limit = reach[e];
-    if (upper < (double)limit)
-      limit = (long)floor(upper + 1e-9);
-    if (e < r->n_areas && r->model->cluster_col[e]) {
-      cc->low = k->policy.min_cluster;
-      if (cc->low > limit)
-        limit = 0;
+    if (e < r->n_areas) {
+      const bp_area *area = &k->areas[e];
+      base = area->newcomer_households;
+      total = area->households;
+      cap = d->area_cap[e];
+      limit = places[e] < limit ? places[e] : limit;
+      if (d->area_room[e] < limit) /* (C3) */
+        limit = d->area_room[e];
+      if (k->policy.min_cluster > 0 && area->newcomer_households == 0)
+        cc->low = k->policy.min_cluster; /* (C9) */
+    } else {
+      int daycare = e >= r->n_areas + r->n_schools;
+      size_t i = e - r->n_areas - (daycare ? r->n_schools : 0);
+      const bp_institution *in = daycare ? &k->daycares[i] : &k->schools[i];
+      base = in->bilingual;
+      total = in->enrolled;
+      cap = daycare ? d->daycare_cap[i] : d->school_cap[i];
+      int room = daycare ? d->daycare_bilingual_room[i] : d->school_bilingual_room[i];
+      if (room < limit) /* (C5), (C7) */
+        limit = room;
+      if (in->free_seats >= 0 && in->free_seats < limit) /* (C4), (C6) */
+        limit = in->free_seats;
     }
+    if (cc->low > limit)
+      limit = 0;
     cc->limit = limit > 0 ? (int)limit : 0;
     cc->cost = bp_alloc(((size_t)cc->limit + 1) * sizeof *cc->cost);
     for (int j = 0; j <= cc->limit; j++)
-      cc->cost[j] = bp_model_count_cost(r->model, mc, j);
+      cc->cost[j] = bp_count_cost(&k->policy, base, total, cap, j);
   }
+  free(places);
   free(reach);
   free(stamp);
 
@@ -372,7 +395,7 @@ static int best_count(const count_cost *cc, double price) {
  * the unit (-1: one of the rest) and whether it is permanent. */
 static double best_choice(const relaxation *r, const member_choice *mc,
                           const double *price, int *unit, int *in_permanent) {
-  const bp_case *k = r->model->kase;
+  const bp_case *k = r->kase;
   double lambda = price[r->lambda_at + 2];
   double best = mc->rest_transit;
   *unit = -1;
@@ -404,7 +427,7 @@ static double best_choice(const relaxation *r, const member_choice *mc,
  * term's magnitude times the number of roundings, with the unit roundoff
  * 2^-53), so that large multipliers cannot round it above the optimum. */
 static double evaluate(const relaxation *r, const double *price, double *slope) {
-  const bp_case *k = r->model->kase;
+  const bp_case *k = r->kase;
   size_t nc = r->n_counts;
   const double *lambda = price + r->lambda_at;
   double value = 0.0, magnitude = 0.0, largest = 0.0;
@@ -412,12 +435,10 @@ static double evaluate(const relaxation *r, const double *price, double *slope) 
     largest = fmax(largest, fabs(price[j]));
   for (size_t e = 0; e < nc; e++) {
     const count_cost *cc = &r->counts[e];
-    int n = cc->cost ? best_count(cc, price[e]) : 0;
+    int n = best_count(cc, price[e]);
     slope[e] = -n;
-    if (cc->cost) {
-      value += cc->cost[n] - price[e] * n;
-      magnitude += fabs(cc->cost[n]) + fabs(price[e] * n);
-    }
+    value += cc->cost[n] - price[e] * n;
+    magnitude += fabs(cc->cost[n]) + fabs(price[e] * n);
   }
   for (size_t u = 0; u < k->n_units; u++) {
     slope[r->unit_at + u] = -k->units[u].places;
@@ -517,7 +538,7 @@ static void start_from(const relaxation *r, const int *count, double *price) {
     price[j] = 0.0;
   for (size_t e = 0; e < nc; e++) {
     const count_cost *cc = &r->counts[e];
-    if (!cc->cost || cc->limit == 0)
+    if (cc->limit == 0)
       continue;
     int j = count[e] < cc->limit ? count[e] : cc->limit;
     double up = j < cc->limit ? cc->cost[j + 1] - cc->cost[j] : cc->cost[j] - cc->cost[j - 1];
@@ -570,28 +591,30 @@ static void relaxation_free(relaxation *r) {
   free(r->counts);
   free(r->school_of_area);
   free(r->daycare_of_area);
-  free(r->count_upper);
+  free(r->unit_reached);
 }
 
 struct bp_soft_bound_run {
   relaxation r;
-  const double *tier_value;
-  int *count_now;      /* the incumbent's counts, read before */
-  double incumbent, deadline, started;
-  atomic_int stop;
+  double deadline, started;
   int trace, in_background;
   pthread_t thread;
-  double best;         /* the result: -INFINITY = none */
+  /* What the solver tells it (bp_soft_bound_aim), under the lock. */
+  pthread_mutex_t lock;
+  atomic_int stop;
+  int aims;               /* how many so far */
+  double goal[3];         /* tiers 1-3 at least these */
+  double incumbent;       /* a proposal's soft cost at them, NAN = none */
+  int *count_now;         /* that proposal's counts, for the first prices */
+  /* The result, and the goals it holds under. */
+  double best, best_goal[3];
   int iterations;
-  double seconds;      /* the climb's own time */
+  double seconds;         /* the climb's own time */
 };
 
-/* Builds the relaxation and climbs, until the deadline or the stop. */
-static void *climb(void *arg) {
-  bp_soft_bound_run *run = arg;
+static void build(bp_soft_bound_run *run) {
   relaxation *r = &run->r;
-  const bp_model *m = r->model;
-  const bp_case *k = m->kase;
+  const bp_case *k = r->kase;
   size_t na = r->n_areas;
   int *area_stamp = bp_alloc((na + 1) * sizeof *area_stamp);
   int *slot = bp_alloc((na + 1) * sizeof *slot);
@@ -601,7 +624,7 @@ static void *climb(void *arg) {
   for (size_t a = 0; a < na; a++)
     area_stamp[a] = -1;
   r->choosers = bp_calloc(k->n_households + 1, sizeof *r->choosers);
-  for (size_t h = 0; h < k->n_households; h++) {
+  for (size_t h = 0; h < k->n_households && !atomic_load(&run->stop); h++) {
     int g = k->households[h].group;
     if (g < 0 || k->groups[g].n_members < 2)
       add_household(r, (int)h, area_stamp, slot, areas, scratch);
@@ -620,26 +643,69 @@ static void *climb(void *arg) {
   free(areas);
   free(scratch);
   free(members_in);
+}
+
+/* Takes the solver's latest aim: 1 when there is a new one. */
+static int take_aim(bp_soft_bound_run *run, int *seen, double *price) {
+  relaxation *r = &run->r;
+  pthread_mutex_lock(&run->lock);
+  int fresh = run->aims != *seen;
+  int first = *seen == 0;
+  if (fresh) {
+    *seen = run->aims;
+    r->goal[0] = run->goal[0];
+    r->goal[1] = run->goal[1] / r->waiting_scale;
+    r->goal[2] = run->goal[2];
+    r->target = run->incumbent;
+    if (first)
+      start_from(r, run->count_now, price);
+  }
+  pthread_mutex_unlock(&run->lock);
+  return fresh;
+}
+
+/* Builds the relaxation, then climbs from each aim the solver gives, until
+ * the deadline or the stop.  In the background it waits for aims while it
+ * has none or has stalled. */
+static void *climb(void *arg) {
+  bp_soft_bound_run *run = arg;
+  relaxation *r = &run->r;
+  build(run);
   run->best = -INFINITY;
-  if (!make_counts(r)) {
+  if (atomic_load(&run->stop) || !make_counts(r)) {
     run->seconds = bp_clock_seconds() - run->started;
     return NULL;
   }
-
   size_t n = r->n_multipliers;
-  double *price = bp_alloc(n * sizeof *price);
+  double *price = bp_calloc(n, sizeof *price);
   double *slope = bp_alloc(n * sizeof *slope);
   double *direction = bp_calloc(n, sizeof *direction);
-  start_from(r, run->count_now, price);
   double *best_price = bp_alloc(n * sizeof *best_price);
-  memcpy(best_price, price, n * sizeof *best_price);
   double step_factor = 1.0;
-  int since_better = 0;
+  int seen = 0, since_better = 0, stalled = 1;
   while (!atomic_load(&run->stop) && bp_clock_seconds() < run->deadline) {
+    if (take_aim(run, &seen, price)) {
+      stalled = 0;
+      step_factor = 1.0;
+      since_better = 0;
+      memset(direction, 0, n * sizeof *direction);
+      if (!isinf(run->best))
+        memcpy(best_price, price, n * sizeof *best_price);
+    }
+    if (stalled) {
+      if (!run->in_background)
+        break;
+      struct timespec pause = {0, 2000000}; /* 2 ms: the solver's next aim */
+      nanosleep(&pause, NULL);
+      continue;
+    }
     double value = evaluate(r, price, slope);
     run->iterations++;
-    if (run->iterations == 1 || value > run->best + 1e-9 * (1.0 + fabs(run->best))) {
+    if (isinf(run->best) || value > run->best + 1e-9 * (1.0 + fabs(run->best))) {
       run->best = value;
+      run->best_goal[0] = r->goal[0];
+      run->best_goal[1] = r->goal[1] * r->waiting_scale;
+      run->best_goal[2] = r->goal[2];
       memcpy(best_price, price, n * sizeof *best_price);
       since_better = 0;
     } else if (++since_better >= 20) {
@@ -665,40 +731,44 @@ static void *climb(void *arg) {
     double norm = 0.0;
     for (size_t j = 0; j < n; j++)
       norm += slope[j] * slope[j];
-    if (norm == 0.0 || value >= run->incumbent || step_factor < 1e-4)
-      break; /* at the relaxation's optimum, the incumbent proven, or stalled */
-    double step = step_factor * (run->incumbent - value) / norm;
+    /* Aimed at the proposal's cost; without one, or at a cost the bound
+     * has reached (a proposal under lower goals), a little above. */
+    double aim = r->target;
+    if (isnan(aim) || aim <= value)
+      aim = value + 0.01 * fabs(value) + 1e-6;
+    if (norm == 0.0 || value >= r->target || step_factor < 1e-4) {
+      stalled = 1; /* at the relaxation's optimum, the proposal proven, or no headway */
+      continue;
+    }
+    double step = step_factor * (aim - value) / norm;
     for (size_t j = 0; j < n; j++)
       price[j] += step * slope[j];
     for (size_t j = r->lambda_at; j < n; j++)
       if (price[j] < 0.0)
         price[j] = 0.0;
   }
-  free(best_price);
   free(price);
   free(slope);
   free(direction);
+  free(best_price);
   run->seconds = bp_clock_seconds() - run->started;
   return NULL;
 }
 
-bp_soft_bound_run *bp_soft_bound_start(const bp_model *m, const double *tier_value,
-                                       const int *chosen, double incumbent,
+bp_soft_bound_run *bp_soft_bound_start(const bp_case *k, const bp_derived *d,
                                        double deadline, int in_background,
                                        int trace) {
-  const bp_case *k = m->kase;
-  const bp_derived *d = m->derived;
   bp_soft_bound_run *run = bp_calloc(1, sizeof *run);
   relaxation *r = &run->r;
   run->started = bp_clock_seconds();
-  run->incumbent = incumbent;
   run->deadline = deadline;
   run->trace = trace;
   run->best = -INFINITY;
+  run->incumbent = NAN;
   atomic_init(&run->stop, 0);
-  if (d->household_count)
-    return run; /* a model of the pool classes: nothing to say */
-  r->model = m;
+  pthread_mutex_init(&run->lock, NULL);
+  r->kase = k;
+  r->derived = d;
   r->n_areas = k->n_areas;
   r->n_schools = k->n_schools;
   r->n_daycares = k->n_daycares;
@@ -707,14 +777,14 @@ bp_soft_bound_run *bp_soft_bound_start(const bp_model *m, const double *tier_val
   r->unit_at = r->lambda_at + 3;
   r->building_at = r->unit_at + k->n_units;
   r->n_multipliers = r->building_at + k->n_buildings;
-  /* Waiting days over the mean of those housed: the subgradient's waiting
-   * entry then weighs like its counts. */
-  r->waiting_scale = tier_value[0] > 0 && tier_value[1] > tier_value[0]
-                         ? tier_value[1] / tier_value[0]
-                         : 1.0;
-  r->goal[0] = tier_value[0];
-  r->goal[1] = tier_value[1] / r->waiting_scale;
-  r->goal[2] = tier_value[2];
+  r->unit_reached = bp_calloc(k->n_units + 1, 1);
+  r->target = NAN;
+  /* Waiting days over their mean: the subgradient's waiting entry then
+   * weighs like its counts. */
+  double days = 0;
+  for (size_t h = 0; h < k->n_households; h++)
+    days += k->households[h].waiting_days;
+  r->waiting_scale = days > k->n_households ? days / k->n_households : 1.0;
   r->school_of_area = bp_alloc((r->n_areas + 1) * sizeof *r->school_of_area);
   r->daycare_of_area = bp_alloc((r->n_areas + 1) * sizeof *r->daycare_of_area);
   for (size_t a = 0; a < r->n_areas; a++) {
@@ -722,50 +792,70 @@ bp_soft_bound_run *bp_soft_bound_start(const bp_model *m, const double *tier_val
     r->school_of_area[a] = s >= 0 ? (int)(r->n_areas + (size_t)s) : -1;
     r->daycare_of_area[a] = dc >= 0 ? (int)(r->n_areas + r->n_schools + (size_t)dc) : -1;
   }
-  /* What the climb reads of GLPK's problem and of the proposal, which the
-   * solver goes on changing while it climbs. */
-  r->count_upper = bp_alloc((r->n_counts + 1) * sizeof *r->count_upper);
-  for (size_t e = 0; e < r->n_counts; e++) {
-    const bp_model_count *mc = count_of(r, e);
-    r->count_upper[e] = mc->count_col ? glp_get_col_ub(m->problem, mc->count_col) : 0.0;
-  }
   run->count_now = bp_calloc(r->n_counts + 1, sizeof *run->count_now);
-  for (size_t h = 0; chosen && h < k->n_households; h++) {
-    if (chosen[h] < 0)
-      continue;
-    int a = k->units[d->candidates[chosen[h]].unit].area;
-    run->count_now[a]++;
-    if (r->school_of_area[a] >= 0)
-      run->count_now[r->school_of_area[a]] += k->households[h].children_6_16;
-    if (r->daycare_of_area[a] >= 0)
-      run->count_now[r->daycare_of_area[a]] += k->households[h].children_0_5;
-  }
-  run->in_background = in_background &&
+  /* A model of the pool classes (a household stands for several) is not
+   * one the relaxation describes: it says nothing there. */
+  if (d->household_count)
+    atomic_store(&run->stop, 1);
+  run->in_background = in_background && !d->household_count &&
                        pthread_create(&run->thread, NULL, climb, run) == 0;
-  if (!run->in_background)
-    climb(run);
   return run;
 }
 
-double bp_soft_bound_finish(bp_soft_bound_run *run) {
-  atomic_store(&run->stop, 1);
-  if (run->in_background)
+void bp_soft_bound_aim(bp_soft_bound_run *run, const double *goal,
+                       double incumbent, const int *chosen) {
+  const relaxation *r = &run->r;
+  const bp_case *k = r->kase;
+  const bp_derived *d = r->derived;
+  pthread_mutex_lock(&run->lock);
+  for (int q = 0; q < 3; q++)
+    run->goal[q] = fmax(run->goal[q], goal[q]);
+  run->incumbent = incumbent;
+  if (run->aims == 0 && chosen) {
+    for (size_t h = 0; h < k->n_households; h++) {
+      if (chosen[h] < 0)
+        continue;
+      int a = k->units[d->candidates[chosen[h]].unit].area;
+      run->count_now[a]++;
+      if (r->school_of_area[a] >= 0)
+        run->count_now[r->school_of_area[a]] += k->households[h].children_6_16;
+      if (r->daycare_of_area[a] >= 0)
+        run->count_now[r->daycare_of_area[a]] += k->households[h].children_0_5;
+    }
+  }
+  run->aims++;
+  pthread_mutex_unlock(&run->lock);
+}
+
+double bp_soft_bound_finish(bp_soft_bound_run *run, const double *goal) {
+  if (run->in_background) {
+    atomic_store(&run->stop, 1);
     pthread_join(run->thread, NULL);
+  } else if (!atomic_load(&run->stop)) {
+    climb(run); /* here, until the deadline or a stall */
+  }
   double best = run->best;
-  if (run->trace && run->r.model)
+  /* The bound holds under the goals it was found under: it holds for the
+   * run only if the run's tiers ended at least as high. */
+  for (int q = 0; q < 3 && goal && !isinf(best); q++)
+    if (goal[q] < run->best_goal[q] - 1e-9)
+      best = -INFINITY;
+  if (run->trace && run->r.n_counts > 0)
     fprintf(stderr, "boplace:   soft bound (Lagrangian, %zu choosers, %zu areas, %zu units to choose): %.6g after %d steps, %.2f s\n",
             run->r.n_choosers, run->r.n_options, run->r.n_units, best, run->iterations,
             run->seconds);
   relaxation_free(&run->r);
+  pthread_mutex_destroy(&run->lock);
   free(run->count_now);
   free(run);
   /* Rounding in the sums: a hair below, never above. */
   return isinf(best) ? best : best - 1e-9 * (1.0 + fabs(best));
 }
 
-double bp_soft_bound(const bp_model *m, const double *tier_value,
+double bp_soft_bound(const bp_case *k, const bp_derived *d, const double *goal,
                      const int *chosen, double incumbent, double deadline,
                      int trace) {
-  return bp_soft_bound_finish(
-      bp_soft_bound_start(m, tier_value, chosen, incumbent, deadline, 0, trace));
+  bp_soft_bound_run *run = bp_soft_bound_start(k, d, deadline, 0, trace);
+  bp_soft_bound_aim(run, goal, incumbent, chosen);
+  return bp_soft_bound_finish(run, goal);
 }

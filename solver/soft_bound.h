@@ -16,33 +16,41 @@
 #ifndef BOPLACE_SOFT_BOUND_H
 #define BOPLACE_SOFT_BOUND_H
 
-#include "model.h"
+#include "boplace.h"
 
-/** A lower bound on the soft tier of the model, valid for every proposal
- *  that keeps every hard rule and houses at least tier_value[0]
- *  households, tier_value[1] waiting days and tier_value[2] households in
- *  permanent homes.  chosen (a candidate per household, -1 = unplaced) is
- *  a proposal that does, with soft cost incumbent: the search starts from
- *  its counts and aims at its cost.  Works until `deadline`
- *  (bp_clock_seconds()) or until its steps no longer help; returns
- *  -INFINITY when it has nothing to say (a model of the pool classes, or
- *  no time to build the relaxation). */
-double bp_soft_bound(const bp_model *model, const double *tier_value,
-                     const int *chosen, double incumbent, double deadline,
-                     int trace);
-
-/** The same search in a thread of its own, beside the soft tier's local
- *  search and tree (which use one core: the machines have two).  It reads
- *  the model's GLPK problem and chosen only here, before it starts; the
- *  model's other fields, the case and the derived data must stay as they
- *  are until bp_soft_bound_finish, which stops it and returns its bound.
- *  Where no thread can be started, it works here until the deadline. */
+/** A search for the bound, started as soon as the case is derived: it
+ *  reads only the case and the derived data (which must stay as they are
+ *  until bp_soft_bound_finish), so in_background it builds its relaxation
+ *  and climbs in a thread of its own, beside the solver, which uses one
+ *  core (the machines have two).  Where no thread can be started, or not
+ *  in_background, it does its work in bp_soft_bound_finish.  It stops by
+ *  `deadline` (bp_clock_seconds()). */
 typedef struct bp_soft_bound_run bp_soft_bound_run;
-bp_soft_bound_run *bp_soft_bound_start(const bp_model *model,
-                                       const double *tier_value,
-                                       const int *chosen, double incumbent,
+bp_soft_bound_run *bp_soft_bound_start(const bp_case *kase,
+                                       const bp_derived *derived,
                                        double deadline, int in_background,
                                        int trace);
-double bp_soft_bound_finish(bp_soft_bound_run *run);
+
+/** Tells the search what to bound: proposals that keep every hard rule and
+ *  house at least goal[0] households, goal[1] waiting days and goal[2]
+ *  households in permanent homes.  Goals may only rise from one aim to the
+ *  next (the run's tiers are fixed in order).  incumbent is the soft cost
+ *  of such a proposal (NAN: none known), which the steps aim at; chosen (a
+ *  candidate per household, -1 = unplaced) gives the first aim's counts,
+ *  from which the search starts. */
+void bp_soft_bound_aim(bp_soft_bound_run *run, const double *goal,
+                       double incumbent, const int *chosen);
+
+/** Stops the search and returns its bound for proposals that reach goal[]
+ *  (the run's tiers 1-3 as they ended): the best value it found, if it was
+ *  found under goals no higher; -INFINITY when it has nothing to say.
+ *  Frees the run. */
+double bp_soft_bound_finish(bp_soft_bound_run *run, const double *goal);
+
+/** All of it here, at once, until `deadline` or until its steps no longer
+ *  help. */
+double bp_soft_bound(const bp_case *kase, const bp_derived *derived,
+                     const double *goal, const int *chosen, double incumbent,
+                     double deadline, int trace);
 
 #endif

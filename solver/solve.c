@@ -559,6 +559,16 @@ static double objective_at(const bp_model *m, const int *chosen) {
 
 static int keeps_every_row(bp_model *m, const int *chosen, int trace);
 
+/* The soft bound's aim before the tiers are fixed: tier 1 at least the
+ * proposal's count, which no later stage lowers (the bound is dropped if
+ * one does: bp_soft_bound_finish). */
+static void aim_soft_bound(bp_soft_bound_run *run, const int *chosen, size_t nh) {
+  double goal[3] = {0, 0, 0};
+  for (size_t h = 0; h < nh; h++)
+    goal[0] += chosen[h] >= 0;
+  bp_soft_bound_aim(run, goal, NAN, chosen);
+}
+
 /* The LP of a tier is nearly integral (the rules are close to a network):
  * rounding it and repairing (improve.c) often beats the incumbent by far
  * on an annual plan, where branching cannot.  The rounded proposal is kept
@@ -1873,6 +1883,15 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
       fprintf(stderr, "boplace: local search: %d improving moves, %.2f s\n", moves,
               bp_clock_seconds() - started);
   }
+  /* The soft tier's bound (soft_bound.h) climbs on the second core from
+   * here on, so that at the national size, where the soft tier has a
+   * second, it has had the pool stage's minutes: first under tier 1 at
+   * the proposal's count (later tiers only raise it), then under each
+   * tier as it is fixed. */
+  bp_soft_bound_run *soft_bound =
+      nh > 0 ? bp_soft_bound_start(kase, d, deadline, 1, trace) : NULL;
+  if (soft_bound && have_start)
+    aim_soft_bound(soft_bound, chosen, nh);
   /* Tiers 1-3 on the pools first (formulation.md §9): at the annual and
    * national sizes they prove those tiers where the full model cannot.
    * BOPLACE_POOLS=0 leaves them out (the tests run both ways). */
@@ -1939,6 +1958,8 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
     for (size_t h = 0; h < nh; h++)
       chosen[h] = -1;
   }
+  if (soft_bound && have_start)
+    aim_soft_bound(soft_bound, chosen, nh);
   if (trace)
     fprintf(stderr, "boplace: model %d rows, %d columns (%d integer), %zu of %zu pairs, built in %.2f s; greedy start houses %d\n",
             glp_get_num_rows(m.problem), glp_get_num_cols(m.problem),
@@ -2013,13 +2034,10 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
     static const double share[BP_TIER_COUNT] = {0.4, 0.5, 0.5, 1.0};
     double tier_deadline = bp_clock_seconds() + share[t] * (deadline - bp_clock_seconds());
     /* The relaxation's bound (soft_bound.h), for when the soft tier's own
-     * LP is not solved in time: in the background while the local search
-     * and the tree run, aimed at the cost of the proposal the earlier
-     * tiers left. */
-    bp_soft_bound_run *relaxation = NULL;
-    if (tier == BP_TIER_SOFT && have_start)
-      relaxation = bp_soft_bound_start(&m, s->tier_value, chosen, objective_at(&m, chosen),
-                                       tier_deadline, 1, trace);
+     * LP is not solved in time: now under tiers 1-3 as fixed, aimed at
+     * the cost of the proposal they left. */
+    if (tier == BP_TIER_SOFT && soft_bound && have_start)
+      bp_soft_bound_aim(soft_bound, s->tier_value, objective_at(&m, chosen), chosen);
     if (tier == BP_TIER_SOFT && have_start)
       improve_the_soft_tier(&m, chosen, bp_clock_seconds() + 0.8 * (tier_deadline - bp_clock_seconds()),
                             trace);
@@ -2028,7 +2046,11 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
         .known_bound = combine > 0 ? NAN : pool_bound(&plan, t, s->tier_value)};
     int found = solve_tier(&m, chosen, have_start, tier_deadline, options, &value,
                            &bound, &optimal, &timed_out, trace);
-    double relaxed = relaxation ? bp_soft_bound_finish(relaxation) : -INFINITY;
+    double relaxed = -INFINITY;
+    if (tier == BP_TIER_SOFT && soft_bound) {
+      relaxed = bp_soft_bound_finish(soft_bound, s->tier_value);
+      soft_bound = NULL;
+    }
     if (found == 0) {
       /* Only the locks can make the model infeasible: with no place lock,
        * placing nobody keeps every rule. */
@@ -2137,6 +2159,8 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
     for (size_t h = 0; h < nh; h++)
       chosen[h] = -1;
   }
+  if (soft_bound) /* the soft tier was not reached */
+    bp_soft_bound_finish(soft_bound, NULL);
   s->rows = glp_get_num_rows(m.problem);
   s->columns = glp_get_num_cols(m.problem);
   s->integer_columns = glp_get_num_int(m.problem);
