@@ -661,6 +661,10 @@ static int take_aim(bp_soft_bound_run *run, int *seen, double *price) {
       start_from(r, run->count_now, price);
   }
   pthread_mutex_unlock(&run->lock);
+  if (fresh && run->trace)
+    fprintf(stderr, "boplace:   soft bound: aimed at tiers 1-3 >= %.9g, %.9g, %.9g and %.9g (best so far %.6g after %d steps), %.2f s\n",
+            run->goal[0], run->goal[1], run->goal[2], r->target, run->best, run->iterations,
+            bp_clock_seconds() - run->started);
   return fresh;
 }
 
@@ -681,12 +685,18 @@ static void *climb(void *arg) {
   double *slope = bp_alloc(n * sizeof *slope);
   double *direction = bp_calloc(n, sizeof *direction);
   double *best_price = bp_alloc(n * sizeof *best_price);
-  double step_factor = 1.0;
+  /* Polyak's steps toward a target level best + delta (a "variable
+   * target" method): delta grows while the steps reach it and halves,
+   * back at the best multipliers, when 20 steps bring nothing.  The
+   * proposal's cost caps the target; aimed at it alone, the steps were
+   * far too long while the goals were lower than the run's (L: 12,056
+   * against 12,714). */
+  double delta = 0.0;
   int seen = 0, since_better = 0, stalled = 1;
   while (!atomic_load(&run->stop) && bp_clock_seconds() < run->deadline) {
     if (take_aim(run, &seen, price)) {
       stalled = 0;
-      step_factor = 1.0;
+      delta = 0.0;
       since_better = 0;
       memset(direction, 0, n * sizeof *direction);
       if (!isinf(run->best))
@@ -701,7 +711,11 @@ static void *climb(void *arg) {
     }
     double value = evaluate(r, price, slope);
     run->iterations++;
+    if (delta == 0.0)
+      delta = 0.05 * fabs(value) + 1e-3;
     if (isinf(run->best) || value > run->best + 1e-9 * (1.0 + fabs(run->best))) {
+      if (!isinf(run->best) && value >= run->best + 0.5 * delta)
+        delta *= 1.5; /* the steps reach the target: aim higher */
       run->best = value;
       run->best_goal[0] = r->goal[0];
       run->best_goal[1] = r->goal[1] * r->waiting_scale;
@@ -709,15 +723,15 @@ static void *climb(void *arg) {
       memcpy(best_price, price, n * sizeof *best_price);
       since_better = 0;
     } else if (++since_better >= 20) {
-      /* Back to the best multipliers with half the step: where the aim is
-       * above the relaxation's optimum, Polyak's steps otherwise grow
-       * without end. */
-      step_factor /= 2;
+      /* Back to the best multipliers, aiming lower. */
+      delta /= 2;
       since_better = 0;
       memcpy(price, best_price, n * sizeof *price);
       memset(direction, 0, n * sizeof *direction);
       value = evaluate(r, price, slope);
     }
+    if (!isnan(r->target) && r->target > run->best && delta > r->target - run->best)
+      delta = r->target - run->best;
     /* Deflected: half the last direction goes on, which damps the
      * zigzag between steps (at M the bound rose by 1-9). */
     for (size_t j = 0; j < n; j++)
@@ -731,16 +745,11 @@ static void *climb(void *arg) {
     double norm = 0.0;
     for (size_t j = 0; j < n; j++)
       norm += slope[j] * slope[j];
-    /* Aimed at the proposal's cost; without one, or at a cost the bound
-     * has reached (a proposal under lower goals), a little above. */
-    double aim = r->target;
-    if (isnan(aim) || aim <= value)
-      aim = value + 0.01 * fabs(value) + 1e-6;
-    if (norm == 0.0 || value >= r->target || step_factor < 1e-4) {
+    if (norm == 0.0 || value >= r->target || delta < 1e-7 * (1.0 + fabs(run->best))) {
       stalled = 1; /* at the relaxation's optimum, the proposal proven, or no headway */
       continue;
     }
-    double step = step_factor * (aim - value) / norm;
+    double step = (run->best + delta - value) / norm;
     for (size_t j = 0; j < n; j++)
       price[j] += step * slope[j];
     for (size_t j = r->lambda_at; j < n; j++)
@@ -807,24 +816,43 @@ void bp_soft_bound_aim(bp_soft_bound_run *run, const double *goal,
   const relaxation *r = &run->r;
   const bp_case *k = r->kase;
   const bp_derived *d = r->derived;
+  int *count = bp_calloc(r->n_counts + 1, sizeof *count);
+  double cost = 0.0;
+  for (size_t h = 0; chosen && h < k->n_households; h++) {
+    if (chosen[h] < 0)
+      continue;
+    cost += d->candidates[chosen[h]].pair_cost;
+    int a = k->units[d->candidates[chosen[h]].unit].area;
+    count[a]++;
+    if (r->school_of_area[a] >= 0)
+      count[r->school_of_area[a]] += k->households[h].children_6_16;
+    if (r->daycare_of_area[a] >= 0)
+      count[r->daycare_of_area[a]] += k->households[h].children_0_5;
+  }
+  if (isnan(incumbent) && chosen) {
+    /* The proposal's soft cost, t and o at their least (as improve.c). */
+    for (size_t a = 0; a < r->n_areas; a++)
+      cost += bp_count_cost(&k->policy, k->areas[a].newcomer_households,
+                            k->areas[a].households, d->area_cap[a], count[a]);
+    for (size_t i = 0; i < r->n_schools + r->n_daycares; i++) {
+      int daycare = i >= r->n_schools;
+      size_t j = daycare ? i - r->n_schools : i;
+      const bp_institution *in = daycare ? &k->daycares[j] : &k->schools[j];
+      cost += bp_count_cost(&k->policy, in->bilingual, in->enrolled,
+                            daycare ? d->daycare_cap[j] : d->school_cap[j],
+                            count[r->n_areas + i]);
+    }
+    incumbent = cost;
+  }
   pthread_mutex_lock(&run->lock);
   for (int q = 0; q < 3; q++)
     run->goal[q] = fmax(run->goal[q], goal[q]);
   run->incumbent = incumbent;
-  if (run->aims == 0 && chosen) {
-    for (size_t h = 0; h < k->n_households; h++) {
-      if (chosen[h] < 0)
-        continue;
-      int a = k->units[d->candidates[chosen[h]].unit].area;
-      run->count_now[a]++;
-      if (r->school_of_area[a] >= 0)
-        run->count_now[r->school_of_area[a]] += k->households[h].children_6_16;
-      if (r->daycare_of_area[a] >= 0)
-        run->count_now[r->daycare_of_area[a]] += k->households[h].children_0_5;
-    }
-  }
+  if (run->aims == 0 && chosen)
+    memcpy(run->count_now, count, r->n_counts * sizeof *count);
   run->aims++;
   pthread_mutex_unlock(&run->lock);
+  free(count);
 }
 
 double bp_soft_bound_finish(bp_soft_bound_run *run, const double *goal) {
