@@ -15,15 +15,15 @@
  * (with w, whose LP it does not need).  So its optimum is at most the soft
  * tier's.
  *
- * The counts are tied to the choices, k_e = sum of the choosers' members
- * (children) in e, by free multipliers pi_e; the earlier tiers'
- * constraints (C15), (C2) and (C8) by multipliers >= 0.  The Lagrangian
- * function then falls apart into one small minimum per chooser and one per
- * count, and its value at any multipliers is a lower bound; a subgradient
- * ascent (Polyak steps aimed at the incumbent's cost) lifts it.  One
- * evaluation reads each chooser's areas and listed units once:
- * milliseconds at the annual size, where one pass over the eligible pairs,
- * at the start, is what costs.
+ * The counts are tied to the choices, k_e >= the sum of the choosers'
+ * members (children) in e (the same relaxation: the costs rise with the
+ * count), the earlier tiers' constraints (C15), (C2) and (C8), each by a
+ * multiplier >= 0.  The Lagrangian function then falls apart into one
+ * small minimum per chooser and one per count, and its value at any
+ * multipliers is a lower bound; a subgradient ascent lifts it.  One
+ * evaluation reads each chooser's areas, cheapest first, until none left
+ * can win: milliseconds at the annual size, where one pass over the
+ * eligible pairs, at the start, is what costs.
  */
 #include "soft_bound.h"
 
@@ -263,6 +263,11 @@ static void add_group(relaxation *r, const bp_group *g, int *area_stamp,
   r->n_choosers++;
 }
 
+static int cheaper_option(const void *a, const void *b) {
+  double x = ((const area_option *)a)->least, y = ((const area_option *)b)->least;
+  return (x > y) - (x < y);
+}
+
 static int fits(const relaxation *r, int e, int adds) {
   return e < 0 || adds <= r->counts[e].limit;
 }
@@ -354,6 +359,7 @@ static int make_counts(relaxation *r) {
     }
     ch.first_option = first;
     ch.n_options = kept_options - first;
+    qsort(r->options + first, ch.n_options, sizeof *r->options, cheaper_option);
     if (ch.n_options == 0 && ch.must_house)
       return 0;
     if (ch.n_options > 0)
@@ -466,16 +472,19 @@ static double evaluate(const relaxation *r, const double *price, double *slope) 
     size_t best_option = (size_t)-1;
     for (size_t o = ch->first_option; o < ch->first_option + ch->n_options; o++) {
       const area_option *op = &r->options[o];
+      /* Every multiplier is >= 0: no member pays less than its least pair
+       * cost less lambda_3, and the options come cheapest first, so from
+       * here on none can win (at the national size most are never read). */
+      if (base + op->least - lambda[2] * ch->n_members >= best)
+        break;
       int a = op->area, s = r->school_of_area[a], d = r->daycare_of_area[a];
       double v = base + price[a] * ch->n_members;
       if (s >= 0)
         v += price[s] * ch->school_children;
       if (d >= 0)
         v += price[d] * ch->daycare_children;
-      /* The units' multipliers are >= 0: no member pays less than its
-       * least pair cost less lambda_3, and such an option cannot win. */
       if (v + op->least - lambda[2] * ch->n_members >= best)
-        continue;
+        continue; /* nor this one, at its area's prices */
       for (int j = 0; j < ch->n_members; j++) {
         int unit, in_permanent;
         v += best_choice(r, &r->members[op->first_member + (size_t)j], price,
@@ -736,9 +745,8 @@ static void *climb(void *arg) {
      * zigzag between steps (at M the bound rose by 1-9). */
     for (size_t j = 0; j < n; j++)
       slope[j] += 0.5 * direction[j];
-    /* The multipliers of inequalities stay >= 0: at 0, a step down is no
-     * step. */
-    for (size_t j = r->lambda_at; j < n; j++)
+    /* The multipliers stay >= 0: at 0, a step down is no step. */
+    for (size_t j = 0; j < n; j++)
       if (price[j] <= 0.0 && slope[j] < 0.0)
         slope[j] = 0.0;
     memcpy(direction, slope, n * sizeof *direction);
@@ -752,7 +760,7 @@ static void *climb(void *arg) {
     double step = (run->best + delta - value) / norm;
     for (size_t j = 0; j < n; j++)
       price[j] += step * slope[j];
-    for (size_t j = r->lambda_at; j < n; j++)
+    for (size_t j = 0; j < n; j++)
       if (price[j] < 0.0)
         price[j] = 0.0;
   }
