@@ -41,6 +41,8 @@
  * and compete for; at M, listing every unit gave no higher bound than
  * four (formulation.md §10). */
 #define EXPLICIT_UNITS 4
+/* Aims the solver may give (it gives three); later ones are not taken. */
+#define MOST_AIMS 8
 
 /* One member's choice within an area: its listed units and the least pair
  * costs of the others (INFINITY: none). */
@@ -615,8 +617,12 @@ struct bp_soft_bound_run {
   double goal[3];         /* tiers 1-3 at least these */
   double incumbent;       /* a proposal's soft cost at them, NAN = none */
   int *count_now;         /* that proposal's counts, for the first prices */
-  /* The result, and the goals it holds under. */
-  double best, best_goal[3];
+  /* The result: the best value found under each aim's goals, which it
+   * holds under.  run->best is the current aim's, for the steps. */
+  double best;
+  struct {
+    double best, goal[3];
+  } level[MOST_AIMS];
   int iterations;
   double seconds;         /* the climb's own time */
 };
@@ -708,8 +714,7 @@ static void *climb(void *arg) {
       delta = 0.0;
       since_better = 0;
       memset(direction, 0, n * sizeof *direction);
-      if (!isinf(run->best))
-        memcpy(best_price, price, n * sizeof *best_price);
+      run->best = -INFINITY; /* the steps' best, under these goals */
     }
     if (stalled) {
       if (!run->in_background)
@@ -722,13 +727,12 @@ static void *climb(void *arg) {
     run->iterations++;
     if (delta == 0.0)
       delta = 0.05 * fabs(value) + 1e-3;
+    if (value > run->level[seen - 1].best)
+      run->level[seen - 1].best = value;
     if (isinf(run->best) || value > run->best + 1e-9 * (1.0 + fabs(run->best))) {
       if (!isinf(run->best) && value >= run->best + 0.5 * delta)
         delta *= 1.5; /* the steps reach the target: aim higher */
       run->best = value;
-      run->best_goal[0] = r->goal[0];
-      run->best_goal[1] = r->goal[1] * r->waiting_scale;
-      run->best_goal[2] = r->goal[2];
       memcpy(best_price, price, n * sizeof *best_price);
       since_better = 0;
     } else if (++since_better >= 20) {
@@ -853,12 +857,15 @@ void bp_soft_bound_aim(bp_soft_bound_run *run, const double *goal,
     incumbent = cost;
   }
   pthread_mutex_lock(&run->lock);
-  for (int q = 0; q < 3; q++)
-    run->goal[q] = fmax(run->goal[q], goal[q]);
-  run->incumbent = incumbent;
-  if (run->aims == 0 && chosen)
-    memcpy(run->count_now, count, r->n_counts * sizeof *count);
-  run->aims++;
+  if (run->aims < MOST_AIMS) {
+    for (int q = 0; q < 3; q++)
+      run->goal[q] = run->level[run->aims].goal[q] = goal[q];
+    run->level[run->aims].best = -INFINITY;
+    run->incumbent = incumbent;
+    if (run->aims == 0 && chosen)
+      memcpy(run->count_now, count, r->n_counts * sizeof *count);
+    run->aims++;
+  }
   pthread_mutex_unlock(&run->lock);
   free(count);
 }
@@ -870,12 +877,16 @@ double bp_soft_bound_finish(bp_soft_bound_run *run, const double *goal) {
   } else if (!atomic_load(&run->stop)) {
     climb(run); /* here, until the deadline or a stall */
   }
-  double best = run->best;
-  /* The bound holds under the goals it was found under: it holds for the
-   * run only if the run's tiers ended at least as high. */
-  for (int q = 0; q < 3 && goal && !isinf(best); q++)
-    if (goal[q] < run->best_goal[q] - 1e-9)
-      best = -INFINITY;
+  /* A value holds under the goals it was found under: for the run, only
+   * those whose goals its tiers reached. */
+  double best = -INFINITY;
+  for (int l = 0; goal && l < run->aims; l++) {
+    int reached = 1;
+    for (int q = 0; q < 3; q++)
+      reached &= goal[q] >= run->level[l].goal[q] - 1e-9;
+    if (reached)
+      best = fmax(best, run->level[l].best);
+  }
   if (run->trace && run->r.n_counts > 0)
     fprintf(stderr, "boplace:   soft bound (Lagrangian, %zu choosers, %zu areas, %zu units to choose): %.6g after %d steps, %.2f s\n",
             run->r.n_choosers, run->r.n_options, run->r.n_units, best, run->iterations,

@@ -33,18 +33,19 @@ bp_soft_bound_run *bp_soft_bound_start(const bp_case *kase,
 
 /** Tells the search what to bound: proposals that keep every hard rule and
  *  house at least goal[0] households, goal[1] waiting days and goal[2]
- *  households in permanent homes.  Goals may only rise from one aim to the
- *  next (the run's tiers are fixed in order).  incumbent is the soft cost
- *  of such a proposal (NAN: none known), which the steps aim at; chosen (a
- *  candidate per household, -1 = unplaced) gives the first aim's counts,
- *  from which the search starts. */
+ *  households in permanent homes.  The search keeps its best value under
+ *  each aim's goals (at most eight aims), so an aim may guess the run's
+ *  tiers: bp_soft_bound_finish uses only the values whose goals the run
+ *  reached.  incumbent is the soft cost of such a proposal (NAN: work it
+ *  out from chosen), which the steps aim at; chosen (a candidate per
+ *  household, -1 = unplaced) gives the first aim's counts, from which the
+ *  search starts. */
 void bp_soft_bound_aim(bp_soft_bound_run *run, const double *goal,
                        double incumbent, const int *chosen);
 
 /** Stops the search and returns its bound for proposals that reach goal[]
- *  (the run's tiers 1-3 as they ended): the best value it found, if it was
- *  found under goals no higher; -INFINITY when it has nothing to say.
- *  Frees the run. */
+ *  (the run's tiers 1-3 as they ended): the best value found under goals
+ *  no higher; -INFINITY when there is none.  Frees the run. */
 double bp_soft_bound_finish(bp_soft_bound_run *run, const double *goal);
 
 /** All of it here, at once, until `deadline` or until its steps no longer
