@@ -41,6 +41,11 @@
  * and compete for; at M, listing every unit gave no higher bound than
  * four (formulation.md §10). */
 #define EXPLICIT_UNITS 4
+/* Areas on a chooser's shortlist, and full evaluations (which read every
+ * area) one step in so many: between them the steps read the shortlists
+ * only, a tenth of the work at the national size. */
+#define SHORTLIST 8
+#define FULL_EVERY 4
 /* Aims the solver may give (it gives three); later ones are not taken. */
 #define MOST_AIMS 8
 
@@ -97,6 +102,8 @@ typedef struct {
   double *unit_cost;
   size_t n_units, units_capacity;
   count_cost *counts;
+  int *shortlist;          /* per chooser: SHORTLIST options, as offsets */
+  unsigned char *listed;   /* per chooser: how many are on it */
   int *school_of_area, *daycare_of_area; /* count index, -1 = none */
   double goal[3];  /* tiers 1-3 at least (waiting over waiting_scale) */
   double target;   /* a proposal's soft cost under the goals, NAN = none */
@@ -430,11 +437,38 @@ static double best_choice(const relaxation *r, const member_choice *mc,
   return best;
 }
 
-/* The Lagrangian function at the multipliers, with its subgradient.  What
+/* A chooser's cost in an area at the multipliers; INFINITY when it cannot
+ * beat `best` (the units' multipliers are >= 0, so no member pays less
+ * than its least pair cost less lambda_3). */
+static double option_value(const relaxation *r, const chooser *ch,
+                           const area_option *op, double base,
+                           const double *price, double best) {
+  const double *lambda = price + r->lambda_at;
+  int a = op->area, s = r->school_of_area[a], d = r->daycare_of_area[a];
+  double v = base + price[a] * ch->n_members;
+  if (s >= 0)
+    v += price[s] * ch->school_children;
+  if (d >= 0)
+    v += price[d] * ch->daycare_children;
+  if (v + op->least - lambda[2] * ch->n_members >= best)
+    return INFINITY;
+  for (int j = 0; j < ch->n_members; j++) {
+    int unit, in_permanent;
+    v += best_choice(r, &r->members[op->first_member + (size_t)j], price, &unit,
+                     &in_permanent);
+  }
+  return v;
+}
+
+/* The Lagrangian function at the multipliers, with its subgradient.  A
+ * full evaluation reads every area a chooser may pick and is a bound; in
+ * between (full = 0) only each chooser's shortlist from the last full
+ * one, a value at least the function's, for the direction only.  What
  * it returns is the value less a bound on the rounding in its sums (each
  * term's magnitude times the number of roundings, with the unit roundoff
  * 2^-53), so that large multipliers cannot round it above the optimum. */
-static double evaluate(const relaxation *r, const double *price, double *slope) {
+static double evaluate(relaxation *r, const double *price, double *slope,
+                       int full) {
   const bp_case *k = r->kase;
   size_t nc = r->n_counts;
   const double *lambda = price + r->lambda_at;
@@ -472,29 +506,42 @@ static double evaluate(const relaxation *r, const double *price, double *slope) 
     double base = -lambda[0] * ch->n_members - lambda[1] * ch->waiting;
     double best = ch->must_house ? INFINITY : 0.0;
     size_t best_option = (size_t)-1;
-    for (size_t o = ch->first_option; o < ch->first_option + ch->n_options; o++) {
-      const area_option *op = &r->options[o];
+    if (full) {
       /* Every multiplier is >= 0: no member pays less than its least pair
        * cost less lambda_3, and the options come cheapest first, so from
-       * here on none can win (at the national size most are never read). */
-      if (base + op->least - lambda[2] * ch->n_members >= best)
-        break;
-      int a = op->area, s = r->school_of_area[a], d = r->daycare_of_area[a];
-      double v = base + price[a] * ch->n_members;
-      if (s >= 0)
-        v += price[s] * ch->school_children;
-      if (d >= 0)
-        v += price[d] * ch->daycare_children;
-      if (v + op->least - lambda[2] * ch->n_members >= best)
-        continue; /* nor this one, at its area's prices */
-      for (int j = 0; j < ch->n_members; j++) {
-        int unit, in_permanent;
-        v += best_choice(r, &r->members[op->first_member + (size_t)j], price,
-                         &unit, &in_permanent);
+       * the first that cannot win on that alone none can (at the national
+       * size most are never read).  The best few are the chooser's
+       * shortlist for the steps between full ones. */
+      int *list = &r->shortlist[c * SHORTLIST];
+      double list_value[SHORTLIST];
+      int listed = 0;
+      for (size_t o = ch->first_option; o < ch->first_option + ch->n_options; o++) {
+        if (base + r->options[o].least - lambda[2] * ch->n_members >= best)
+          break;
+        double v = option_value(r, ch, &r->options[o], base, price, best);
+        if (listed < SHORTLIST || v < list_value[SHORTLIST - 1]) {
+          int j = listed < SHORTLIST ? listed++ : SHORTLIST - 1;
+          for (; j > 0 && list_value[j - 1] > v; j--) {
+            list_value[j] = list_value[j - 1];
+            list[j] = list[j - 1];
+          }
+          list_value[j] = v;
+          list[j] = (int)(o - ch->first_option);
+        }
+        if (v < best) {
+          best = v;
+          best_option = o;
+        }
       }
-      if (v < best) {
-        best = v;
-        best_option = o;
+      r->listed[c] = (unsigned char)listed;
+    } else {
+      for (int j = 0; j < r->listed[c]; j++) {
+        size_t o = ch->first_option + (size_t)r->shortlist[c * SHORTLIST + (size_t)j];
+        double v = option_value(r, ch, &r->options[o], base, price, best);
+        if (v < best) {
+          best = v;
+          best_option = o;
+        }
       }
     }
     if (best_option == (size_t)-1)
@@ -603,6 +650,8 @@ static void relaxation_free(relaxation *r) {
   free(r->school_of_area);
   free(r->daycare_of_area);
   free(r->unit_reached);
+  free(r->shortlist);
+  free(r->listed);
 }
 
 struct bp_soft_bound_run {
@@ -695,6 +744,8 @@ static void *climb(void *arg) {
     run->seconds = bp_clock_seconds() - run->started;
     return NULL;
   }
+  r->shortlist = bp_alloc((r->n_choosers * SHORTLIST + 1) * sizeof *r->shortlist);
+  r->listed = bp_calloc(r->n_choosers + 1, 1);
   size_t n = r->n_multipliers;
   double *price = bp_calloc(n, sizeof *price);
   double *slope = bp_alloc(n * sizeof *slope);
@@ -723,13 +774,14 @@ static void *climb(void *arg) {
       nanosleep(&pause, NULL);
       continue;
     }
-    double value = evaluate(r, price, slope);
+    int full = isinf(run->best) || run->iterations % FULL_EVERY == 0;
+    double value = evaluate(r, price, slope, full);
     run->iterations++;
     if (delta == 0.0)
       delta = 0.05 * fabs(value) + 1e-3;
-    if (value > run->level[seen - 1].best)
+    if (full && value > run->level[seen - 1].best)
       run->level[seen - 1].best = value;
-    if (isinf(run->best) || value > run->best + 1e-9 * (1.0 + fabs(run->best))) {
+    if (full && (isinf(run->best) || value > run->best + 1e-9 * (1.0 + fabs(run->best)))) {
       if (!isinf(run->best) && value >= run->best + 0.5 * delta)
         delta *= 1.5; /* the steps reach the target: aim higher */
       run->best = value;
@@ -741,7 +793,8 @@ static void *climb(void *arg) {
       since_better = 0;
       memcpy(price, best_price, n * sizeof *price);
       memset(direction, 0, n * sizeof *direction);
-      value = evaluate(r, price, slope);
+      value = evaluate(r, price, slope, 1);
+      full = 1;
     }
     if (!isnan(r->target) && r->target > run->best && delta > r->target - run->best)
       delta = r->target - run->best;
@@ -757,7 +810,8 @@ static void *climb(void *arg) {
     double norm = 0.0;
     for (size_t j = 0; j < n; j++)
       norm += slope[j] * slope[j];
-    if (norm == 0.0 || value >= r->target || delta < 1e-7 * (1.0 + fabs(run->best))) {
+    if ((full && (norm == 0.0 || value >= r->target)) ||
+        delta < 1e-7 * (1.0 + fabs(run->best))) {
       stalled = 1; /* at the relaxation's optimum, the proposal proven, or no headway */
       continue;
     }
@@ -818,8 +872,10 @@ bp_soft_bound_run *bp_soft_bound_start(const bp_case *k, const bp_derived *d,
    * one the relaxation describes: it says nothing there. */
   if (d->household_count)
     atomic_store(&run->stop, 1);
-  run->in_background = in_background && !d->household_count &&
-                       pthread_create(&run->thread, NULL, climb, run) == 0;
+  /* Set before the thread starts, which reads it. */
+  run->in_background = in_background && !d->household_count;
+  if (run->in_background && pthread_create(&run->thread, NULL, climb, run) != 0)
+    run->in_background = 0;
   return run;
 }
 
