@@ -1,17 +1,18 @@
 /**
  * @file soft_bound.h
- * @brief A lower bound on the soft tier that costs milliseconds, for the
- *        sizes whose soft LP is not solved in the time there is.
+ * @brief A lower bound on the soft tier, cheap to climb beside the solver,
+ *        for the sizes whose soft LP is not solved in the time there is.
  *
  * At the annual and national sizes the soft tier's LP (with its spread
  * cuts) does not finish in the seconds left, and the soft tier had no
  * bound.  This one comes from a relaxation in which each household (a
- * group: all its members) only chooses an area, at the least pair cost it
- * has there, and the counts of areas, schools and daycares pay the model's
- * convex spread and near-cap cost.  The counts are tied to the choices by
- * Lagrange multipliers, as are the earlier tiers' constraints (C15); for
- * any multipliers the relaxation's value is a lower bound
- * (models/formulation.md §10, "A bound on the soft tier in milliseconds").
+ * group: all its members) chooses an area and there one of its cheapest
+ * units (or "one of the rest"), and the areas, schools and daycares pay
+ * the model's convex spread and near-cap cost at their counts.  The counts,
+ * the listed units' places and the earlier tiers' constraints (C15) are
+ * tied in by Lagrange multipliers; at any multipliers the relaxation's
+ * value is a lower bound (models/formulation.md §10, "A bound on the soft
+ * tier in milliseconds").
  */
 #ifndef BOPLACE_SOFT_BOUND_H
 #define BOPLACE_SOFT_BOUND_H
