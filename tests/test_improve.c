@@ -455,6 +455,20 @@ static void random_case(bp_case *k, rng *random) {
     tb_lock(k, rnd(n_households), rnd(n_units), BP_LOCK_FORBID);
 }
 
+/* A random case, derived into r; 0 (and r freed) where it cannot be: a
+ * lock on a pair that breaks a pairwise rule. */
+static int random_run(improve_run *r, rng *random) {
+  random_case(&r->kase, random);
+  memset(&r->derived, 0, sizeof r->derived);
+  memset(&r->diag, 0, sizeof r->diag);
+  r->chosen = NULL;
+  if (bp_derive(&r->kase, &r->derived, &r->diag) != BP_OK) {
+    done(r);
+    return 0;
+  }
+  return 1;
+}
+
 /* Lexicographic: is a at least as good as b, tier by tier? */
 static int not_worse(const double a[BP_TIER_COUNT],
                      const double b[BP_TIER_COUNT]) {
@@ -471,15 +485,9 @@ static void random_cases_keep_every_row_and_tier(void **state) {
   int waiting_moves = 0, soft_moves = 0;
   for (int n = 0; n < 500; n++) {
     improve_run r;
-    random_case(&r.kase, &random);
-    memset(&r.derived, 0, sizeof r.derived);
-    memset(&r.diag, 0, sizeof r.diag);
-    bp_solution g;
-    r.chosen = NULL;
-    if (bp_derive(&r.kase, &r.derived, &r.diag) != BP_OK) {
-      done(&r); /* a lock on a pair that breaks a pairwise rule */
+    if (!random_run(&r, &random))
       continue;
-    }
+    bp_solution g;
     if (bp_greedy(&r.kase, &r.derived, &g, &r.diag) != BP_OK) {
       bp_solution_free(&g);
       done(&r); /* locks no plan (or no hand plan) keeps */
@@ -717,14 +725,8 @@ static void random_cases_round_lp_to_feasible_proposals(void **state) {
   int checked = 0, fractional = 0, beat_greedy = 0, no_locks = 0;
   for (int n = 0; n < 400; n++) {
     improve_run r;
-    random_case(&r.kase, &random);
-    memset(&r.derived, 0, sizeof r.derived);
-    memset(&r.diag, 0, sizeof r.diag);
-    r.chosen = NULL;
-    if (bp_derive(&r.kase, &r.derived, &r.diag) != BP_OK) {
-      done(&r);
+    if (!random_run(&r, &random))
       continue;
-    }
     size_t nh = r.kase.n_households;
     r.chosen = bp_alloc((nh + 1) * sizeof *r.chosen);
     bp_solution g;
@@ -859,14 +861,8 @@ static void random_cases_soft_bound_below_the_optimum(void **state) {
   double gap_total = 0;
   for (int n = 0; n < 400; n++) {
     improve_run r;
-    random_case(&r.kase, &random);
-    memset(&r.derived, 0, sizeof r.derived);
-    memset(&r.diag, 0, sizeof r.diag);
-    r.chosen = NULL;
-    if (bp_derive(&r.kase, &r.derived, &r.diag) != BP_OK) {
-      done(&r);
+    if (!random_run(&r, &random))
       continue;
-    }
     bp_solution best;
     bp_diagnostics diag = {0};
     bp_status st = bp_solve(&r.kase, &r.derived, &best, &diag);
