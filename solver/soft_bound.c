@@ -6,7 +6,7 @@
  * The relaxation.  Each chooser (a household, or a group with all its
  * members: (C10)-(C11) put them in one area) picks one area it has
  * candidates in, or none.  In the area each member picks one of its
- * EXPLICIT_UNITS cheapest units (by pair_cost), or "one of the rest" at
+ * few cheapest units (by pair_cost), or "one of the rest" at
  * the least pair_cost of the rest, in a permanent or a transit unit.  Each
  * area, school and daycare pays its least spread and near-cap cost
  * (C13)-(C14) at its count, which must keep the count column's bounds
@@ -38,10 +38,13 @@
 #include "model.h"
 
 /* Units listed per member and area: the cheapest, which the members want
- * and compete for.  Sixteen lifted the bound at L by 1.4 % (12,937
- * against 12,753 in 60 s) with 3.3 times the memory, which the national
- * size cannot spare (formulation.md §10). */
-#define EXPLICIT_UNITS 4
+ * and compete for.  Sixteen where the eligible pairs are few enough that
+ * the lists stay small (L: the gap 9.2 % against 10.8 % with four, 279
+ * MiB against 241 in all), four beyond (XL: sixteen would take about a
+ * GiB more); formulation.md §10. */
+#define MOST_LISTED_UNITS 16
+#define FEW_LISTED_UNITS 4
+#define PAIRS_FOR_MOST_LISTED 25000000
 /* Areas on a chooser's shortlist, and full evaluations (which read every
  * area) one step in so many: between them the steps read the shortlists
  * only (XL: twice the steps in the same time). */
@@ -84,14 +87,15 @@ typedef struct {
 typedef struct {
   double rest_permanent, rest_transit;
   int n;
-  int unit[EXPLICIT_UNITS];
-  double cost[EXPLICIT_UNITS];
+  int unit[MOST_LISTED_UNITS];
+  double cost[MOST_LISTED_UNITS];
 } area_scratch;
 
 typedef struct {
   const bp_case *kase;
   const bp_derived *derived;
   unsigned char *unit_reached; /* some household has a candidate there */
+  int listed_units;            /* per member and area, at most */
   size_t n_areas, n_schools, n_daycares, n_counts;
   chooser *choosers;
   size_t n_choosers;
@@ -193,8 +197,8 @@ static size_t cheapest_units(relaxation *r, int h, int *area_stamp, int *slot,
     }
     area_scratch *a = &scratch[slot[ar]];
     double cost = c->pair_cost;
-    if (a->n == EXPLICIT_UNITS) {
-      if (cost >= a->cost[EXPLICIT_UNITS - 1]) {
+    if (a->n == r->listed_units) {
+      if (cost >= a->cost[r->listed_units - 1]) {
         note_rest(k, a, c->unit, cost);
         continue;
       }
@@ -855,6 +859,14 @@ bp_soft_bound_run *bp_soft_bound_start(const bp_case *k, const bp_derived *d,
   r->building_at = r->unit_at + k->n_units;
   r->n_multipliers = r->building_at + k->n_buildings;
   r->unit_reached = bp_calloc(k->n_units + 1, 1);
+  r->listed_units = d->n_candidates <= PAIRS_FOR_MOST_LISTED ? MOST_LISTED_UNITS
+                                                             : FEW_LISTED_UNITS;
+  /* BOPLACE_SOFT_BOUND_UNITS (1 to 16) overrides it, so that the tests can
+   * make "the rest" carry most of the choice on small cases. */
+  const char *units_env = getenv("BOPLACE_SOFT_BOUND_UNITS");
+  int units = units_env ? atoi(units_env) : 0;
+  if (units >= 1 && units <= MOST_LISTED_UNITS)
+    r->listed_units = units;
   r->target = NAN;
   /* Waiting days over their mean: the subgradient's waiting entry then
    * weighs like its counts. */
