@@ -1895,7 +1895,8 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
   /* The soft tier's bound (soft_bound.h) climbs on the second core from
    * here on, so that at the national size, where the soft tier has a
    * second, it has had the pool stage's minutes: under the tiers of the
-   * proposal at hand, then of the pool stage's, then as they are fixed. */
+   * proposal at hand, then of the pool stage's (at its end and once the
+   * model is built), then as they are fixed. */
   bp_soft_bound_run *soft_bound =
       nh > 0 ? bp_soft_bound_start(kase, d, deadline, 1, trace) : NULL;
   if (soft_bound && have_start)
@@ -1923,6 +1924,9 @@ bp_status bp_solve_within(const bp_case *kase, const bp_derived *d,
     plan_by_pools(kase, d, chosen, &have_start, now_s + 0.75 * (deadline - now_s),
                   now_s + 0.8 * (deadline - now_s), now_s + 0.9 * (deadline - now_s), trace,
                   &plan);
+    /* At the national size the model is built 6 s later. */
+    if (soft_bound && have_start)
+      aim_soft_bound(soft_bound, kase, d, chosen, 1);
   }
   /* Tier 2 left far from its bound by the pool stage (the full model will
    * not search it either): the local search's moves that take two
