@@ -50,7 +50,7 @@
  * only (XL: twice the steps in the same time). */
 #define SHORTLIST 8
 #define FULL_EVERY 4
-/* Aims the solver may give (it gives three); later ones are not taken. */
+/* Aims the solver may give (it gives four); later ones are not taken. */
 #define MOST_AIMS 8
 
 /* One member's choice within an area: its listed units and the least pair
