@@ -113,6 +113,9 @@ typedef struct {
   double goal[3];  /* tiers 1-3 at least (waiting over waiting_scale) */
   double target;   /* a proposal's soft cost under the goals, NAN = none */
   double largest_cost; /* the largest |pair_cost| the choosers can pay */
+  /* Over all choosers: members, their waiting (scaled), and members plus
+   * children (what the count prices multiply). */
+  double all_members, all_waiting, all_counted;
   double waiting_scale;
   /* The multipliers: pi per count, then lambda per tier, then one per unit
    * ((C2)) and one per building ((C8)). */
@@ -377,8 +380,12 @@ static int make_counts(relaxation *r) {
       qsort(r->options + first, ch.n_options, sizeof *r->options, cheaper_option);
     if (ch.n_options == 0 && ch.must_house)
       return 0;
-    if (ch.n_options > 0)
-      r->choosers[kept_choosers++] = ch;
+    if (ch.n_options == 0)
+      continue;
+    r->choosers[kept_choosers++] = ch;
+    r->all_members += ch.n_members;
+    r->all_waiting += ch.waiting;
+    r->all_counted += ch.n_members + ch.school_children + ch.daycare_children;
   }
   r->n_choosers = kept_choosers;
   r->n_options = kept_options;
@@ -499,13 +506,10 @@ static double evaluate(relaxation *r, const double *price, double *slope,
     value -= price[r->building_at + b] * (per_building > 0 ? per_building : 0);
     magnitude += price[r->building_at + b] * (per_building > 0 ? per_building : 0);
   }
-  /* A chooser's every option sums at most these, each at most so large. */
-  for (size_t c = 0; c < r->n_choosers; c++) {
-    const chooser *ch = &r->choosers[c];
-    magnitude += fabs(lambda[0]) * ch->n_members + fabs(lambda[1]) * ch->waiting +
-                 largest * (ch->n_members + ch->school_children + ch->daycare_children) +
-                 ch->n_members * (r->largest_cost + 3 * largest);
-  }
+  /* A chooser's every option sums at most these, each at most so large
+   * (summed over the choosers once, in make_counts). */
+  magnitude += fabs(lambda[0]) * r->all_members + fabs(lambda[1]) * r->all_waiting +
+               largest * r->all_counted + r->all_members * (r->largest_cost + 3 * largest);
   double housed = 0, waiting = 0, permanent = 0;
   for (size_t c = 0; c < r->n_choosers; c++) {
     const chooser *ch = &r->choosers[c];
@@ -733,7 +737,8 @@ static int take_aim(bp_soft_bound_run *run, int *seen, double *price) {
   pthread_mutex_unlock(&run->lock);
   if (fresh && run->trace)
     fprintf(stderr, "boplace:   soft bound: aimed at tiers 1-3 >= %.9g, %.9g, %.9g and %.9g (best so far %.6g after %d steps), %.2f s\n",
-            run->goal[0], run->goal[1], run->goal[2], r->target, run->best, run->iterations,
+            r->goal[0], r->goal[1] * r->waiting_scale, r->goal[2], r->target, run->best,
+            run->iterations,
             bp_clock_seconds() - run->started);
   return fresh;
 }
@@ -967,12 +972,4 @@ double bp_soft_bound_finish(bp_soft_bound_run *run, const double *goal) {
   free(run);
   /* Rounding in the sums: a hair below, never above. */
   return isinf(best) ? best : best - 1e-9 * (1.0 + fabs(best));
-}
-
-double bp_soft_bound(const bp_case *k, const bp_derived *d, const double *goal,
-                     const int *chosen, double incumbent, double deadline,
-                     int trace) {
-  bp_soft_bound_run *run = bp_soft_bound_start(k, d, deadline, 0, trace);
-  bp_soft_bound_aim(run, goal, incumbent, chosen);
-  return bp_soft_bound_finish(run, goal);
 }

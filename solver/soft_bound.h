@@ -49,10 +49,4 @@ void bp_soft_bound_aim(bp_soft_bound_run *run, const double *goal,
  *  no higher; -INFINITY when there is none.  Frees the run. */
 double bp_soft_bound_finish(bp_soft_bound_run *run, const double *goal);
 
-/** All of it here, at once, until `deadline` or until its steps no longer
- *  help. */
-double bp_soft_bound(const bp_case *kase, const bp_derived *derived,
-                     const double *goal, const int *chosen, double incumbent,
-                     double deadline, int trace);
-
 #endif
