@@ -30,7 +30,8 @@
  *           household each out of the way (who settles elsewhere, or, at
  *           worst, one is left out: the group's members outnumber them);
  *           unplaced households open a fresh area together, at least
- *           m of them at once;
+ *           m of them at once, joined by housed households from
+ *           elsewhere where they are fewer;
  *           ejection chain (augmenting path): unplaced h takes candidate i,
  *           where one household h2 stands in the way (the unit's occupant,
  *           or a household in the same area, school district, daycare
@@ -155,6 +156,10 @@ typedef struct {
   double deadline;
   unsigned ticks;
   int out_of_time;
+  /* CSR over the fresh areas: the candidates in each, for open_cluster()
+   * to move placed households in; built on first need. */
+  size_t *fresh_first;
+  int *fresh_list;
   turn *turns; /* scratch for list_unplaced() */
   int *unplaced; /* scratch for the moves: households in serving order */
 } search;
@@ -840,9 +845,57 @@ static int group_move(search *s, int gi) {
   return group_place_again(s, gi, best_area);
 }
 
+/* The candidates of every fresh area, as a CSR by area (one pass over the
+ * candidates; the fresh areas are few). */
+static void index_fresh_areas(search *s) {
+  const bp_derived *d = s->d;
+  size_t na = s->kase->n_areas;
+  s->fresh_first = bp_calloc(na + 2, sizeof *s->fresh_first);
+  for (size_t i = 0; i < d->n_candidates; i++) {
+    int a = s->unit_area[d->candidates[i].unit];
+    if (s->fresh[a])
+      s->fresh_first[a + 2]++;
+  }
+  for (size_t a = 0; a < na; a++)
+    s->fresh_first[a + 2] += s->fresh_first[a + 1];
+  s->fresh_list = bp_alloc((s->fresh_first[na + 1] + 1) * sizeof *s->fresh_list);
+  for (size_t i = 0; i < d->n_candidates; i++) {
+    int a = s->unit_area[d->candidates[i].unit];
+    if (s->fresh[a])
+      s->fresh_list[s->fresh_first[a + 1]++] = (int)i;
+  }
+}
+
+/* Fresh area a has fewer than m households, all just moved in: placed
+ * movable households from elsewhere join them until it has m, each where
+ * it fits and its old area keeps (C9).  One unplaced household whose only
+ * units lie in a fresh area is housed no other way (benchmark M, seed
+ * 13: household H00089, whose one unit is in an area without newcomers;
+ * the pool stage's tree found the second household for it in 0.35-0.45 s,
+ * and, stopped at its time limit, in about one run in five not at all). */
+static void join_cluster(search *s, int a) {
+  if (!s->fresh_first)
+    index_fresh_areas(s);
+  int m = s->kase->policy.min_cluster;
+  for (size_t e = s->fresh_first[a]; e < s->fresh_first[a + 1] && s->area_used[a] < m; e++) {
+    if (time_up(s))
+      return;
+    int i = s->fresh_list[e], h2 = s->d->candidates[i].household;
+    if (s->chosen[h2] < 0 || !s->movable[h2] || area_of(s, s->chosen[h2]) == a ||
+        !fits(s, i))
+      continue;
+    int old_area = area_of(s, s->chosen[h2]);
+    size_t mark = s->n_journal;
+    set(s, h2, i);
+    if (!cluster_ok(s, old_area))
+      undo_to(s, mark);
+  }
+}
+
 /* A fresh area nobody lives in yet opens only with at least m newcomers at
  * once (C9): the unplaced movable households, longest waiting first, each
- * take their best fitting unit there; kept if at least m do. */
+ * take their best fitting unit there, and when fewer than m do, placed
+ * households join them from elsewhere; kept if the tiers are better. */
 static int open_cluster(search *s, int a, const int *unplaced, int n) {
   for (int o = 0; o < n && !time_up(s); o++) {
     int h = unplaced[o];
@@ -850,6 +903,8 @@ static int open_cluster(search *s, int a, const int *unplaced, int n) {
       continue;
     place_best_in_area(s, h, a);
   }
+  if (s->area_used[a] > 0 && s->area_used[a] < s->kase->policy.min_cluster)
+    join_cluster(s, a);
   if (!end_ok(s)) {
     undo_to(s, 0);
     return 0;
@@ -1306,6 +1361,8 @@ static void search_end(search *s) {
     free(s->pushed[l]);
   free(s->unplaced);
   free(s->turns);
+  free(s->fresh_first);
+  free(s->fresh_list);
   free(s->school_areas.first);
   free(s->school_areas.list);
   free(s->daycare_areas.first);

@@ -189,6 +189,33 @@ static void unplaced_households_open_a_fresh_area_together(void **state) {
   done(&r);
 }
 
+/* The family's only home is in a fresh area, and no other unplaced
+ * household can live there: H00, housed elsewhere by the hand method,
+ * moves in beside it so that the area opens with two (benchmark M, seed
+ * 13, where the tree found this in 0.35-0.45 s or not at all). */
+static void a_housed_household_joins_to_open_a_fresh_area(void **state) {
+  (void)state;
+  improve_run r;
+  tb_case(&r.kase, 3, 2, 0);
+  r.kase.areas[0].newcomer_households = 50;
+  r.kase.policy.min_cluster = 2;
+  tb_unit(&r.kase, 0, 1, 3000, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 1, 1, 3100, BP_UNIT_PUBLIC);
+  tb_unit(&r.kase, 1, 3, 3000, BP_UNIT_PUBLIC);
+  tb_household(&r.kase, 1, 0, 0, 5000, 90); /* rooms 1-2: U00, U01 */
+  tb_household(&r.kase, 3, 0, 0, 5000, 10); /* rooms 2-4: U02 only */
+  start_from_greedy(&r);
+  assert_int_equal(unit_of(&r, 0), 0);
+  assert_int_equal(unit_of(&r, 1), -1);
+  bp_improve(&r.kase, &r.derived, r.chosen, in_seconds(5));
+  assert_int_equal(unit_of(&r, 0), 1);
+  assert_int_equal(unit_of(&r, 1), 2);
+  double t[BP_TIER_COUNT];
+  model_tiers(&r, r.chosen, t); /* (C9) holds */
+  assert_true(t[BP_TIER_HOUSED] == 2.0);
+  done(&r);
+}
+
 /* Tier 2: one unit, held by the household that waited less. */
 static void the_longer_waiting_household_takes_the_place(void **state) {
   (void)state;
@@ -935,6 +962,7 @@ int main(void) {
       cmocka_unit_test(two_pushes_make_a_chain),
       cmocka_unit_test(a_push_through_the_area_cap),
       cmocka_unit_test(unplaced_households_open_a_fresh_area_together),
+      cmocka_unit_test(a_housed_household_joins_to_open_a_fresh_area),
       cmocka_unit_test(the_longer_waiting_household_takes_the_place),
       cmocka_unit_test(two_out_of_the_way_for_a_longer_waiting_family),
       cmocka_unit_test(transit_to_permanent_then_cheaper),
